@@ -1,0 +1,35 @@
+from .base import RATING_MAX, RATING_MIN, SLEEP_HOURS_CHOICES
+from .flags import Flag, FlagEvent, FlagKind, Severity
+from .library import Exercise, ProgramTemplate, ProgramTemplateItem, Side
+from .logbook import DailyCheckin, ExerciseLog, Session, Symptom
+from .operations import AuditEvent, Notification, PushSubscription, WorkerHeartbeat
+from .people import Clinic, PatientProfile, TherapistNote, User
+from .programs import PrescribedExercise, Program
+
+__all__ = [
+    "RATING_MAX",
+    "RATING_MIN",
+    "SLEEP_HOURS_CHOICES",
+    "AuditEvent",
+    "Clinic",
+    "DailyCheckin",
+    "Exercise",
+    "ExerciseLog",
+    "Flag",
+    "FlagEvent",
+    "FlagKind",
+    "Notification",
+    "PatientProfile",
+    "PrescribedExercise",
+    "Program",
+    "ProgramTemplate",
+    "ProgramTemplateItem",
+    "PushSubscription",
+    "Session",
+    "Severity",
+    "Side",
+    "Symptom",
+    "TherapistNote",
+    "User",
+    "WorkerHeartbeat",
+]

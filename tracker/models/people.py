@@ -1,0 +1,191 @@
+"""Clinics, users and patient profiles: the tenant boundary and who is who."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, time
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext_lazy as _
+
+from .base import TimeStamped
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class Clinic(TimeStamped):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    # Per-clinic overrides of the trend-flag thresholds (names as in tracker.trends.Thresholds).
+    flag_thresholds = models.JSONField(_("flag thresholds"), default=dict, blank=True)
+    # Traffic-light cut-offs shown to patients after a session (sources differ, so settings).
+    traffic_amber_from = models.PositiveSmallIntegerField(_("amber from pain"), default=3)
+    traffic_red_from = models.PositiveSmallIntegerField(_("red from pain"), default=6)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(traffic_amber_from__gte=1)
+                & models.Q(traffic_amber_from__lt=models.F("traffic_red_from"))
+                & models.Q(traffic_red_from__lte=10),
+                name="clinic_traffic_light_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.THERAPIST)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Email addresses are matched without regard to case.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        PATIENT = "patient", _("Patient")
+        THERAPIST = "therapist", _("Therapist")
+
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    is_clinic_admin = models.BooleanField(_("clinic admin"), default=False)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
+    # Therapists: when the next daily flag digest is due (UTC, from their local 07:00).
+    next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["patient", "therapist"]), name="user_role_valid"
+            ),
+            # Everyone clinical belongs to a clinic; only site operators may stand outside one.
+            models.CheckConstraint(
+                condition=models.Q(clinic__isnull=False) | models.Q(is_superuser=True),
+                name="user_in_clinic_unless_operator",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(is_clinic_admin=True) | models.Q(role="therapist"),
+                name="user_clinic_admin_is_therapist",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == self.Role.PATIENT
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == self.Role.THERAPIST
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def default_reminder_time() -> time:
+    return time(18, 0)
+
+
+class PatientProfile(TimeStamped):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="patient_profile")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    therapist = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="caseload", verbose_name=_("therapist")
+    )
+    condition = models.CharField(_("condition"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    reminder_time = models.TimeField(_("reminder time"), default=default_reminder_time)
+    remind_by_email = models.BooleanField(_("email reminders"), default=True)
+    remind_by_push = models.BooleanField(_("push reminders"), default=True)
+    # Scheduling state: the next due moment of each periodic job for this patient (UTC).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_evaluation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invite_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__email"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def timezone(self) -> str:
+        return self.user.timezone
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return self.user.tzinfo
+
+    def local_today(self) -> date:
+        return dj_timezone.localdate(timezone=self.tzinfo)
+
+
+class TherapistNote(TimeStamped):
+    """A private note on a patient's record, visible to the clinic's therapists only."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(PatientProfile, on_delete=models.CASCADE, related_name="notes_log")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,82 @@
+"""Reading a patient's plan: which exercises are due on a day and what is already logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+
+from tracker.models import ExerciseLog, PatientProfile, PrescribedExercise, Program
+
+
+def prescriptions_in_force(patient: PatientProfile, day: date) -> QuerySet[PrescribedExercise]:
+    """The versions in force on ``day`` in the patient's active program (one query)."""
+    return (
+        PrescribedExercise.objects.filter(
+            program__patient=patient,
+            program__status=Program.Status.ACTIVE,
+            program__start_date__lte=day,
+            valid_from__lte=day,
+        )
+        .filter(Q(program__phase_end_date__isnull=True) | Q(program__phase_end_date__gte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .select_related("exercise", "program")
+        .order_by("order", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    prescribed: PrescribedExercise
+    occurrence: int
+    log: ExerciseLog | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.prescribed.pk}-{self.occurrence}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.log is not None and self.log.status == ExerciseLog.Status.DONE
+
+    @property
+    def is_skipped(self) -> bool:
+        return self.log is not None and self.log.status == ExerciseLog.Status.SKIPPED
+
+
+def plan_for_day(patient: PatientProfile, day: date) -> list[PlanItem]:
+    """Every occurrence due on ``day`` with its log, in three queries whatever the history.
+
+    Exercises on chosen weekdays are due on those days. "N days a week" exercises are due
+    each day until N days of the week (Monday to Sunday) have been done before ``day``.
+    """
+    prescriptions = [
+        p for p in prescriptions_in_force(patient, day) if p.is_scheduled_on(day.weekday())
+    ]
+    logs = {
+        (log.line, log.occurrence): log
+        for log in ExerciseLog.objects.filter(patient=patient, local_date=day)
+    }
+    flexible = [p.line for p in prescriptions if not p.weekdays and p.days_per_week < 7]
+    days_done: dict[object, int] = {}
+    if flexible:
+        week_start = day - timedelta(days=day.weekday())
+        rows = (
+            ExerciseLog.objects.filter(
+                patient=patient,
+                line__in=flexible,
+                status=ExerciseLog.Status.DONE,
+                local_date__gte=week_start,
+                local_date__lt=day,
+            )
+            .values("line")
+            .annotate(days=Count("local_date", distinct=True))
+        )
+        days_done = {row["line"]: row["days"] for row in rows}
+    return [
+        PlanItem(prescribed=p, occurrence=n, log=logs.get((p.line, n)))
+        for p in prescriptions
+        if p.weekdays or p.days_per_week >= 7 or days_done.get(p.line, 0) < p.days_per_week
+        for n in range(1, p.times_per_day + 1)
+    ]

@@ -1,0 +1,175 @@
+"""Writing what the patient logs. Every write is idempotent under retries and double taps."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, PrescribedExercise, Session
+
+
+@transaction.atomic
+def session_start(
+    *,
+    patient: PatientProfile,
+    client_id: uuid.UUID,
+    pain_before: int | None,
+    local_date: date | None = None,
+    started_at: datetime | None = None,
+) -> Session:
+    """Open a session, or return the one this client id already made (a retried submit)."""
+    existing = Session.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if existing.patient_id != patient.pk:
+            # Another patient's id: never reveal or touch their session.
+            raise ValidationError(_("This session could not be started. Please try again."))
+        return existing
+    program = patient.programs.filter(status="active").first()
+    session = Session(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        program=program,
+        client_id=client_id,
+        local_date=local_date or patient.local_today(),
+        started_at=started_at or timezone.now(),
+        pain_before=pain_before,
+    )
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        # A concurrent duplicate of the same submit won the race; theirs is ours.
+        return Session.objects.get(client_id=client_id, patient=patient)
+    return session
+
+
+def session_finish(
+    *,
+    session: Session,
+    pain_after: int | None,
+    notes: str = "",
+    finished_at: datetime | None = None,
+) -> Session:
+    """Close a session. Finishing twice keeps the first finish time and the latest rating."""
+    session.pain_after = pain_after
+    if notes:
+        session.notes = notes
+    if session.finished_at is None:
+        session.finished_at = finished_at or timezone.now()
+    session.save(update_fields=["pain_after", "notes", "finished_at", "updated_at"])
+    return session
+
+
+@dataclass(frozen=True)
+class LogDetails:
+    sets_done: int | None = None
+    reps_done: int | None = None
+    hold_seconds_done: int | None = None
+    pain_during: int | None = None
+    symptoms: tuple[str, ...] = ()
+    skip_reason: str = ""
+
+
+@transaction.atomic
+def exercise_log_record(
+    *,
+    session: Session,
+    prescribed: PrescribedExercise,
+    occurrence: int,
+    status: str,
+    details: LogDetails | None = None,
+) -> ExerciseLog:
+    """Mark one occurrence of a prescribed exercise done or skipped for the session's day.
+
+    Keyed by (patient, prescription line, day, occurrence): a second tap updates the same
+    row. The prescribed target is copied once, when the row is first made.
+    """
+    if prescribed.program.patient_id != session.patient_id:
+        raise ValidationError(_("This exercise is not in your program."))
+    if not 1 <= occurrence <= prescribed.times_per_day:
+        raise ValidationError(_("This exercise is not due that many times today."))
+    details = details or LogDetails()
+    values = {
+        "session": session,
+        "status": status,
+        "skip_reason": details.skip_reason if status == ExerciseLog.Status.SKIPPED else "",
+        "sets_done": details.sets_done,
+        "reps_done": details.reps_done,
+        "hold_seconds_done": details.hold_seconds_done,
+        "pain_during": details.pain_during,
+        "symptoms": sorted(set(details.symptoms)),
+    }
+    key = {
+        "patient_id": session.patient_id,
+        "line": prescribed.line,
+        "local_date": session.local_date,
+        "occurrence": occurrence,
+    }
+    log = ExerciseLog.objects.select_for_update().filter(**key).first()
+    if log is None:
+        log = ExerciseLog(
+            clinic_id=session.clinic_id,
+            prescribed=prescribed,
+            exercise_id=prescribed.exercise_id,
+            **key,
+            **values,
+            **prescribed.target_snapshot(),
+        )
+        try:
+            with transaction.atomic():
+                log.save()
+            return log
+        except IntegrityError:
+            log = ExerciseLog.objects.select_for_update().get(**key)
+    for name, value in values.items():
+        setattr(log, name, value)
+    log.save()
+    return log
+
+
+@dataclass(frozen=True)
+class CheckinValues:
+    pain: int
+    worst_pain: int
+    sleep_hours: Decimal
+    sleep_quality: int
+    stress: int
+    note: str = ""
+
+
+def checkin_record(
+    *,
+    patient: PatientProfile,
+    local_date: date,
+    values: CheckinValues,
+    allow_past: bool = False,
+) -> tuple[DailyCheckin, bool]:
+    """Save the day's check-in (one per local day, editable that day). Returns (row, created)."""
+    today = patient.local_today()
+    if local_date > today:
+        raise ValidationError({"local_date": _("A check-in can't be for a day that hasn't come.")})
+    if local_date < today and not allow_past:
+        raise ValidationError(
+            {"local_date": _("Only today's check-in can be changed; earlier days are kept.")}
+        )
+    checkin, created = DailyCheckin.objects.update_or_create(
+        patient=patient,
+        local_date=local_date,
+        defaults={
+            "clinic_id": patient.clinic_id,
+            "pain": values.pain,
+            "worst_pain": values.worst_pain,
+            "sleep_hours": values.sleep_hours,
+            "sleep_quality": values.sleep_quality,
+            "stress": values.stress,
+            "note": values.note,
+        },
+    )
+    return checkin, created
