@@ -1,0 +1,50 @@
+"""The audit trail: who viewed or changed which patient's record, and when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from tracker.models import AuditEvent, PatientProfile, User
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR is the proxy in production; SECURE_PROXY_SSL_HEADER setups also pass
+    # X-Forwarded-For, whose first entry is the client as the proxy saw it.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    patient: PatientProfile | None = None,
+    target: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. ``action`` is a dotted name such as "patient.viewed"."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user  # type: ignore[assignment]
+    clinic_id = None
+    if patient is not None:
+        clinic_id = patient.clinic_id
+    elif actor is not None:
+        clinic_id = actor.clinic_id
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_email=actor.email if actor else "",
+        clinic_id=clinic_id,
+        patient=patient,
+        patient_ref=str(patient.pk) if patient else "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        detail=detail or {},
+        ip_address=_client_ip(request),
+    )

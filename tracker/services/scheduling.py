@@ -1,0 +1,50 @@
+"""Next-due moments of each patient's periodic jobs, stored in UTC, computed in local time.
+
+Computing from the local wall-clock time with zoneinfo (not by adding 24 hours) is what keeps
+a daylight-saving change from skipping or doubling a day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from tracker.models import PatientProfile
+
+# Trends are evaluated once the patient's local day is over, shortly after midnight.
+EVALUATION_LOCAL_TIME = time(0, 30)
+
+
+def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of a local wall-clock time.
+
+    A time that does not exist (skipped by a spring-forward) moves to the first instant after
+    the gap; an ambiguous one (repeated by a fall-back) takes the first occurrence.
+    """
+    naive = datetime.combine(day, at)
+    first = naive.replace(tzinfo=tz, fold=0)
+    round_trip = first.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None)
+    if round_trip != naive:  # inside a spring-forward gap
+        return naive.replace(tzinfo=tz, fold=1).astimezone(ZoneInfo("UTC"))
+    return first.astimezone(ZoneInfo("UTC"))
+
+
+def next_local_occurrence(at: time, tz: ZoneInfo, *, after: datetime) -> datetime:
+    """The first instant strictly after ``after`` at local time ``at`` in ``tz``."""
+    day = after.astimezone(tz).date()
+    for offset in range(3):
+        moment = local_moment(day + timedelta(days=offset), at, tz)
+        if moment > after:
+            return moment
+    raise AssertionError("unreachable: a local time recurs within three days")
+
+
+def patient_schedule_refresh(*, patient: PatientProfile, now: datetime | None = None) -> None:
+    """Recompute the patient's next reminder and evaluation after a settings change."""
+    now = now or timezone.now()
+    tz = patient.tzinfo
+    patient.next_reminder_at = next_local_occurrence(patient.reminder_time, tz, after=now)
+    patient.next_evaluation_at = next_local_occurrence(EVALUATION_LOCAL_TIME, tz, after=now)
+    patient.save(update_fields=["next_reminder_at", "next_evaluation_at", "updated_at"])
