@@ -167,6 +167,8 @@ if _email_backend.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", False),
         "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
     }
+elif _email_backend.endswith("filebased.EmailBackend"):
+    _email_options = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rehabit <no-reply@rehabit.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -204,8 +206,13 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Schedules live in the database as next-due timestamps; beat only wakes the dispatchers.
+_DISPATCH_EVERY = timedelta(seconds=int(os.environ.get("REHABIT_DISPATCH_SECONDS", "60")))
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "tracker.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "heartbeat": {"task": "tracker.tasks.heartbeat", "schedule": _DISPATCH_EVERY},
+    "dispatch-due-reminders": {
+        "task": "tracker.tasks.dispatch_due_reminders",
+        "schedule": _DISPATCH_EVERY,
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -234,6 +241,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Web push (VAPID) ----------------------------------------------------------------------
+# Generate a key pair once (see README); without keys, push is simply not offered.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@rehabit.test")
 
 # --- Product defaults -----------------------------------------------------------------------
 REHABIT_DEFAULT_REMINDER_TIME = "18:00"

@@ -20,15 +20,11 @@ EVALUATION_LOCAL_TIME = time(0, 30)
 def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
     """The UTC instant of a local wall-clock time.
 
-    A time that does not exist (skipped by a spring-forward) moves to the first instant after
-    the gap; an ambiguous one (repeated by a fall-back) takes the first occurrence.
+    fold=0 (PEP 495) resolves both clock changes the way people expect: a time skipped by
+    spring-forward happens that much later (02:30 becomes 03:30), and a time repeated by
+    fall-back happens at its first occurrence.
     """
-    naive = datetime.combine(day, at)
-    first = naive.replace(tzinfo=tz, fold=0)
-    round_trip = first.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None)
-    if round_trip != naive:  # inside a spring-forward gap
-        return naive.replace(tzinfo=tz, fold=1).astimezone(ZoneInfo("UTC"))
-    return first.astimezone(ZoneInfo("UTC"))
+    return datetime.combine(day, at).replace(tzinfo=tz, fold=0).astimezone(ZoneInfo("UTC"))
 
 
 def next_local_occurrence(at: time, tz: ZoneInfo, *, after: datetime) -> datetime:

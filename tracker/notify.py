@@ -1,0 +1,136 @@
+"""Transports: email and web push behind one interface.
+
+A transport either delivers, or raises TransientError (worth retrying: a timeout, a 4xx SMTP
+reply, a push service hiccup) or PermanentError (retrying cannot help: a refused address, an
+expired push subscription). Callers write the notification row before calling send().
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from tracker.models import User
+
+log = logging.getLogger(__name__)
+
+
+class TransientError(Exception):
+    """Delivery failed for now; the same message may go through later."""
+
+
+class PermanentError(Exception):
+    """Delivery cannot succeed; do not retry."""
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str = ""
+    url: str = ""
+    tag: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Transport(Protocol):
+    channel: str
+
+    def available_for(self, user: User) -> bool: ...
+
+    def send(self, *, recipient: User, message: Message) -> None: ...
+
+
+class EmailTransport:
+    channel = "email"
+
+    def available_for(self, user: User) -> bool:
+        return bool(user.email) and user.is_active
+
+    def send(self, *, recipient: User, message: Message) -> None:
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.email],
+        )
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        try:
+            email.send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise PermanentError(f"recipient refused: {exc.recipients}") from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx replies are final; 4xx ask the sender to try again later.
+            if 500 <= exc.smtp_code < 600:
+                raise PermanentError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+            raise TransientError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+
+
+class WebPushTransport:
+    """Web push with VAPID keys from settings; expired subscriptions are removed."""
+
+    channel = "push"
+
+    @staticmethod
+    def configured() -> bool:
+        return bool(settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY)
+
+    def available_for(self, user: User) -> bool:
+        return self.configured() and user.push_subscriptions.exists()
+
+    def send(self, *, recipient: User, message: Message) -> None:
+        from pywebpush import WebPushException, webpush
+
+        payload = json.dumps(
+            {"title": message.subject, "body": message.text, "url": message.url, "tag": message.tag}
+        )
+        delivered = 0
+        failures: list[str] = []
+        for subscription in list(recipient.push_subscriptions.all()):
+            try:
+                webpush(
+                    subscription_info={
+                        "endpoint": subscription.endpoint,
+                        "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+                    },
+                    data=payload,
+                    vapid_private_key=settings.VAPID_PRIVATE_KEY,
+                    vapid_claims={"sub": settings.VAPID_SUBJECT},
+                    timeout=10,
+                )
+                delivered += 1
+            except WebPushException as exc:
+                status = getattr(exc.response, "status_code", None)
+                if status in (404, 410):
+                    # The browser dropped this subscription; it will never work again.
+                    subscription.delete()
+                    failures.append(f"subscription gone ({status})")
+                else:
+                    failures.append(f"push service said {status}: {exc}")
+            except Exception as exc:  # network errors from requests
+                failures.append(f"{type(exc).__name__}: {exc}")
+        if delivered:
+            return
+        if failures and all("gone" in f for f in failures):
+            raise PermanentError("; ".join(failures))
+        raise TransientError("; ".join(failures) or "no subscription")
+
+
+def transports() -> list[Transport]:
+    return [EmailTransport(), WebPushTransport()]
+
+
+def transport_for(channel: str) -> Transport:
+    for transport in transports():
+        if transport.channel == channel:
+            return transport
+    raise ValueError(f"no transport for channel {channel!r}")
