@@ -57,3 +57,11 @@ format: install
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache
+
+# Performance benchmark (README, "Performance"): a clinic network's worth of data, the hot
+# paths through gunicorn, the trend evaluation and the reminder dispatch; SCALE multiplies
+# the data set (`make bench SCALE=0.25` for a quick look). Writes bench/results.json.
+SCALE ?= 1
+.PHONY: bench
+bench: install
+	$(BIN)/python -m bench.run --scale $(SCALE)

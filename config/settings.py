@@ -213,6 +213,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tracker.tasks.dispatch_due_reminders",
         "schedule": _DISPATCH_EVERY,
     },
+    "dispatch-due-evaluations": {
+        "task": "tracker.tasks.dispatch_due_evaluations",
+        "schedule": _DISPATCH_EVERY,
+    },
+    "dispatch-due-digests": {
+        "task": "tracker.tasks.dispatch_due_digests",
+        "schedule": _DISPATCH_EVERY,
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

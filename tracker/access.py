@@ -1,19 +1,36 @@
 """Every lookup of clinical data for a user goes through here.
 
-Outsiders get 404, never 403: a stranger cannot even learn that a record exists.
+Outsiders get 404, never 403: a stranger cannot even learn that a record exists. The same
+holds for clinic-admin pages: a therapist who is not an admin gets 404 there too, so the
+answer never differs between "not allowed" and "not there".
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
-from tracker.models import DailyCheckin, PatientProfile, Session, User
+from tracker.models import (
+    DailyCheckin,
+    Exercise,
+    Flag,
+    PatientProfile,
+    PrescribedExercise,
+    Program,
+    ProgramTemplate,
+    Session,
+    User,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -21,11 +38,23 @@ View = Callable[..., HttpResponse]
 def patient_required(view: View) -> View:
     """A patient's own pages: anyone else gets 404."""
 
-    @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def with_patient(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         request.patient = own_patient_profile(request.user)  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
+
+    logged_in = login_required(with_patient)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and getattr(request, "htmx", False):
+            # A fragment request after the login expired: swapping the login page into a
+            # fragment would be nonsense, so the whole page goes to log in.
+            back = request.htmx.current_url_abs_path or request.get_full_path()  # type: ignore[attr-defined]
+            return HttpResponseClientRedirect(
+                f"{resolve_url(settings.LOGIN_URL)}?next={quote(back)}"
+            )
+        return logged_in(request, *args, **kwargs)
 
     return wrapper
 
@@ -38,6 +67,19 @@ def therapist_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not (user.is_therapist and user.clinic_id):  # type: ignore[union-attr]
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def clinic_admin_required(view: View) -> View:
+    """Clinic-admin pages: everyone else, therapists included, gets 404."""
+
+    @therapist_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_clinic_admin:  # type: ignore[union-attr]
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -78,4 +120,114 @@ def checkin_for_patient(patient: PatientProfile, checkin_id: int) -> DailyChecki
     try:
         return DailyCheckin.objects.get(pk=checkin_id, patient=patient)
     except DailyCheckin.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _is_clinic_therapist(user: User | Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_therapist and user.clinic_id)
+
+
+def therapists_of_clinic(user: User) -> QuerySet[User]:
+    """The therapists a user may assign patients to: those of their own clinic."""
+    if not _is_clinic_therapist(user):
+        return User.objects.none()
+    return User.objects.filter(
+        clinic_id=user.clinic_id, role=User.Role.THERAPIST, is_active=True
+    ).order_by("full_name", "email")
+
+
+def flags_visible_to(user: User) -> QuerySet[Flag]:
+    if not _is_clinic_therapist(user):
+        return Flag.objects.none()
+    return Flag.objects.filter(clinic_id=user.clinic_id, patient__clinic_id=user.clinic_id)
+
+
+def flag_for_therapist(user: User, flag_id: int) -> Flag:
+    try:
+        return flags_visible_to(user).select_related("patient__user").get(pk=flag_id)
+    except Flag.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def program_for_therapist(user: User, program_id: int) -> Program:
+    if not _is_clinic_therapist(user):
+        raise Http404
+    try:
+        return Program.objects.select_related("patient__user").get(
+            pk=program_id, clinic_id=user.clinic_id, patient__clinic_id=user.clinic_id
+        )
+    except Program.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def prescription_for_therapist(user: User, prescription_id: int) -> PrescribedExercise:
+    if not _is_clinic_therapist(user):
+        raise Http404
+    try:
+        return PrescribedExercise.objects.select_related("program__patient__user", "exercise").get(
+            pk=prescription_id,
+            program__clinic_id=user.clinic_id,
+            program__patient__clinic_id=user.clinic_id,
+        )
+    except PrescribedExercise.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def exercises_visible_to(user: User) -> QuerySet[Exercise]:
+    """The global library plus the user's own clinic's exercises."""
+    if not _is_clinic_therapist(user):
+        return Exercise.objects.none()
+    return Exercise.objects.filter(Q(clinic__isnull=True) | Q(clinic_id=user.clinic_id))
+
+
+def exercise_for_therapist(user: User, exercise_id: int) -> Exercise:
+    try:
+        return exercises_visible_to(user).get(pk=exercise_id)
+    except Exercise.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def clinic_exercise_for_therapist(user: User, exercise_id: int) -> Exercise:
+    """An exercise the user's clinic added itself: the only kind a therapist may edit."""
+    if not _is_clinic_therapist(user):
+        raise Http404
+    try:
+        return Exercise.objects.get(pk=exercise_id, clinic_id=user.clinic_id)
+    except Exercise.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def templates_visible_to(user: User) -> QuerySet[ProgramTemplate]:
+    if not _is_clinic_therapist(user):
+        return ProgramTemplate.objects.none()
+    return ProgramTemplate.objects.filter(Q(clinic__isnull=True) | Q(clinic_id=user.clinic_id))
+
+
+def template_for_therapist(user: User, template_id: int) -> ProgramTemplate:
+    try:
+        return templates_visible_to(user).get(pk=template_id)
+    except ProgramTemplate.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def session_for_patient_by_client_id(
+    patient: PatientProfile, client_id: uuid.UUID
+) -> Session | None:
+    """The patient's session made under this phone-generated id; None if there is none yet.
+
+    An id that belongs to somebody else's session is a 404, as for any other lookup.
+    """
+    session = Session.objects.filter(client_id=client_id).first()
+    if session is not None and session.patient_id != patient.pk:
+        raise Http404
+    return session
+
+
+def prescription_for_patient(patient: PatientProfile, prescribed_id: int) -> PrescribedExercise:
+    """One version of an exercise prescribed to this patient, in any of their programs."""
+    try:
+        return PrescribedExercise.objects.select_related("exercise", "program").get(
+            pk=prescribed_id, program__patient=patient
+        )
+    except PrescribedExercise.DoesNotExist as exc:
         raise Http404 from exc

@@ -1,4 +1,4 @@
-"""The patient's phone screens."""
+"""The patient's phone screens, and the app shell that makes them installable and offline-safe."""
 
 from django.urls import path
 
@@ -6,4 +6,18 @@ from .views import patient
 
 urlpatterns = [
     path("today/", patient.today, name="patient-today"),
+    path("today/session/start/", patient.session_begin, name="patient-session-start"),
+    path("today/session/finish/", patient.session_end, name="patient-session-finish"),
+    path("today/log/", patient.exercise_log, name="patient-log"),
+    path("checkin/", patient.checkin, name="patient-checkin"),
+    path("checkins/<int:checkin_id>/", patient.checkin_detail, name="patient-checkin-detail"),
+    path("progress/", patient.progress, name="patient-progress"),
+    path("settings/", patient.preferences, name="patient-settings"),
+    path("settings/timezone/", patient.timezone_detect, name="patient-timezone-detect"),
+    path("exercises/<int:prescribed_id>/", patient.exercise_detail, name="patient-exercise"),
+    path("learn/<slug:slug>/", patient.explanation, name="patient-explanation"),
+    path("offline/", patient.offline, name="patient-offline"),
+    path("manifest.webmanifest", patient.manifest, name="patient-manifest"),
+    # At the root, so the worker's scope is the whole site.
+    path("sw.js", patient.service_worker, name="service-worker"),
 ]

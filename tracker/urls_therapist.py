@@ -2,8 +2,70 @@
 
 from django.urls import path
 
-from .views import therapist
+from .views import imports, invites, library, program_builder, record, therapist
 
 urlpatterns = [
     path("caseload/", therapist.caseload, name="therapist-caseload"),
+    path("flags/", therapist.flags, name="therapist-flags"),
+    path("flags/<int:flag_id>/review/", therapist.flag_review, name="therapist-flag-review"),
+    path("patients/invite/", invites.invite, name="therapist-invite"),
+    path("patients/<int:patient_id>/", record.record, name="therapist-record"),
+    path("patients/<int:patient_id>/notes/", record.note_create, name="therapist-note-create"),
+    path(
+        "patients/<int:patient_id>/export/checkins.csv",
+        record.export_checkins,
+        name="therapist-export-checkins",
+    ),
+    path(
+        "patients/<int:patient_id>/export/sessions.csv",
+        record.export_sessions,
+        name="therapist-export-sessions",
+    ),
+    path("patients/<int:patient_id>/report/", record.progress_report, name="therapist-report"),
+    path(
+        "patients/<int:patient_id>/invite/resend/", invites.resend, name="therapist-invite-resend"
+    ),
+    path(
+        "patients/<int:patient_id>/invite/revoke/", invites.revoke, name="therapist-invite-revoke"
+    ),
+    path("patients/<int:patient_id>/program/", program_builder.builder, name="therapist-program"),
+    path(
+        "patients/<int:patient_id>/program/start/",
+        program_builder.start,
+        name="therapist-program-start",
+    ),
+    path(
+        "patients/<int:patient_id>/program/library/",
+        program_builder.library_search,
+        name="therapist-program-library",
+    ),
+    path(
+        "programs/<int:program_id>/details/",
+        program_builder.details,
+        name="therapist-program-details",
+    ),
+    path(
+        "programs/<int:program_id>/add/<int:exercise_id>/",
+        program_builder.add_exercise,
+        name="therapist-program-add",
+    ),
+    path(
+        "prescriptions/<int:prescription_id>/dosage/",
+        program_builder.change_dosage,
+        name="therapist-prescription-dosage",
+    ),
+    path(
+        "prescriptions/<int:prescription_id>/move/",
+        program_builder.move,
+        name="therapist-prescription-move",
+    ),
+    path(
+        "prescriptions/<int:prescription_id>/remove/",
+        program_builder.remove,
+        name="therapist-prescription-remove",
+    ),
+    path("library/", library.library, name="therapist-library"),
+    path("library/new/", library.exercise_edit, name="therapist-exercise-new"),
+    path("library/<int:exercise_id>/edit/", library.exercise_edit, name="therapist-exercise-edit"),
+    path("import/", imports.import_caseload_view, name="therapist-import"),
 ]

@@ -7,7 +7,14 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from tracker.models import ExerciseLog, PatientProfile, PrescribedExercise, Program
+from tracker.models import (
+    DailyCheckin,
+    ExerciseLog,
+    PatientProfile,
+    PrescribedExercise,
+    Program,
+    Session,
+)
 
 
 def prescriptions_in_force(patient: PatientProfile, day: date) -> QuerySet[PrescribedExercise]:
@@ -35,6 +42,12 @@ class PlanItem:
     @property
     def key(self) -> str:
         return f"{self.prescribed.pk}-{self.occurrence}"
+
+    @property
+    def dom_id(self) -> str:
+        """Stable across dosage edits (a new version keeps its line), so a page opened before
+        an edit, or a submit resent later from the phone, still finds its place."""
+        return f"item-{self.prescribed.line.hex}-{self.occurrence}"
 
     @property
     def is_done(self) -> bool:
@@ -80,3 +93,40 @@ def plan_for_day(patient: PatientProfile, day: date) -> list[PlanItem]:
         if p.weekdays or p.days_per_week >= 7 or days_done.get(p.line, 0) < p.days_per_week
         for n in range(1, p.times_per_day + 1)
     ]
+
+
+@dataclass(frozen=True)
+class TodaySummary:
+    """Everything the Today screen shows, read in a fixed number of queries."""
+
+    day: date
+    plan: list[PlanItem]
+    open_session: Session | None  # today's session still in progress, if any
+    finished_session: Session | None  # today's latest finished session, if any
+    checkin: DailyCheckin | None
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for item in self.plan if item.is_done)
+
+    @property
+    def logged_count(self) -> int:
+        return sum(1 for item in self.plan if item.log is not None)
+
+    @property
+    def all_logged(self) -> bool:
+        return bool(self.plan) and self.logged_count == len(self.plan)
+
+
+def today_for_patient(patient: PatientProfile, day: date) -> TodaySummary:
+    """The plan, today's sessions and check-in: five queries at most, whatever the history."""
+    sessions = list(Session.objects.filter(patient=patient, local_date=day).order_by("-started_at"))
+    open_session = next((s for s in sessions if s.finished_at is None), None)
+    finished = next((s for s in sessions if s.finished_at is not None), None)
+    return TodaySummary(
+        day=day,
+        plan=plan_for_day(patient, day),
+        open_session=open_session,
+        finished_session=finished,
+        checkin=DailyCheckin.objects.filter(patient=patient, local_date=day).first(),
+    )

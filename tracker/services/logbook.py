@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, PrescribedExercise, Session
+from tracker.services.evaluation import patient_logged
 
 
 @transaction.atomic
@@ -30,6 +31,10 @@ def session_start(
         if existing.patient_id != patient.pk:
             # Another patient's id: never reveal or touch their session.
             raise ValidationError(_("This session could not be started. Please try again."))
+        if existing.pain_before is None and pain_before is not None:
+            # The session was opened by ticking an exercise first; the rating comes later.
+            existing.pain_before = pain_before
+            existing.save(update_fields=["pain_before", "updated_at"])
         return existing
     program = patient.programs.filter(status="active").first()
     session = Session(
@@ -64,6 +69,8 @@ def session_finish(
     if session.finished_at is None:
         session.finished_at = finished_at or timezone.now()
     session.save(update_fields=["pain_after", "notes", "finished_at", "updated_at"])
+    if finished_at is None:  # a live finish, not a history fill: judge the new numbers now
+        patient_logged(patient=session.patient)
     return session
 
 
@@ -151,14 +158,25 @@ def checkin_record(
     values: CheckinValues,
     allow_past: bool = False,
 ) -> tuple[DailyCheckin, bool]:
-    """Save the day's check-in (one per local day, editable that day). Returns (row, created)."""
+    """Save the day's check-in (one per local day, editable that day). Returns (row, created).
+
+    Without ``allow_past`` an earlier day is read-only, with two exceptions that keep a
+    phone's offline submits from being lost: yesterday's check-in may still arrive if there
+    is none yet (it was kept on the phone over midnight), and a resend of exactly what is
+    already saved succeeds without changing anything.
+    """
     today = patient.local_today()
     if local_date > today:
         raise ValidationError({"local_date": _("A check-in can't be for a day that hasn't come.")})
     if local_date < today and not allow_past:
-        raise ValidationError(
-            {"local_date": _("Only today's check-in can be changed; earlier days are kept.")}
-        )
+        existing = DailyCheckin.objects.filter(patient=patient, local_date=local_date).first()
+        if existing is not None and checkin_matches(existing, values):
+            return existing, False
+        late_arrival = existing is None and local_date == today - timedelta(days=1)
+        if not late_arrival:
+            raise ValidationError(
+                {"local_date": _("Only today's check-in can be changed; earlier days are kept.")}
+            )
     checkin, created = DailyCheckin.objects.update_or_create(
         patient=patient,
         local_date=local_date,
@@ -172,4 +190,18 @@ def checkin_record(
             "note": values.note,
         },
     )
+    if not allow_past:  # live check-ins only; imports and history fills are judged nightly
+        patient_logged(patient=patient)
     return checkin, created
+
+
+def checkin_matches(checkin: DailyCheckin, values: CheckinValues) -> bool:
+    """Does the saved check-in already hold exactly these answers?"""
+    return (
+        checkin.pain == values.pain
+        and checkin.worst_pain == values.worst_pain
+        and Decimal(checkin.sleep_hours) == Decimal(values.sleep_hours)
+        and checkin.sleep_quality == values.sleep_quality
+        and checkin.stress == values.stress
+        and checkin.note == values.note
+    )

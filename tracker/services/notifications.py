@@ -82,11 +82,13 @@ def notification_deliver(*, notification: Notification, message: Message) -> Del
     return Delivery(notification, sent=True)
 
 
-def notification_give_up(*, notification_id: int, error: str) -> None:
+def notification_give_up(
+    *, error: str, notification_id: int | None = None, key: str | None = None
+) -> None:
     """Retries are exhausted: record a permanent failure the clinic admin can see."""
-    Notification.objects.filter(pk=notification_id, status__in=OPEN).update(
-        status=Notification.Status.FAILED, last_error=error[:2000], claimed_at=None
-    )
+    rows = Notification.objects.filter(status__in=OPEN)
+    rows = rows.filter(pk=notification_id) if notification_id else rows.filter(idempotency_key=key)
+    rows.update(status=Notification.Status.FAILED, last_error=error[:2000], claimed_at=None)
 
 
 def _finish(notification: Notification, status: str, error: str) -> None:

@@ -1,20 +1,646 @@
-"""The patient's phone screens."""
+"""The patient's phone screens: Today, the check-in, progress, settings, and the PWA shell.
+
+Each page is one template whose fragments are ``{% partialdef %}`` blocks: an htmx request
+gets ``page.html#fragment``, anything else the whole page (and a redirect after a POST).
+Views stay thin: a form validates, an access helper authorizes, a service writes.
+Invalid input answers 422 with the fragment re-rendered around what the patient entered;
+patient.js tells htmx to swap 422s, and the phone's outbox treats them as final.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from tracker.access import patient_required
-from tracker.selectors.plan import plan_for_day
+from tracker.access import (
+    checkin_for_patient,
+    patient_required,
+    prescription_for_patient,
+    session_for_patient_by_client_id,
+)
+from tracker.guidance import TrafficLight, traffic_light
+from tracker.library_data import EXPLANATIONS
+from tracker.models import (
+    RATING_MAX,
+    RATING_MIN,
+    DailyCheckin,
+    ExerciseLog,
+    PatientProfile,
+    Session,
+    Symptom,
+)
+from tracker.patient_forms import (
+    CheckinForm,
+    ExerciseLogForm,
+    PreferencesForm,
+    SessionFinishForm,
+    SessionStartForm,
+    TimezoneDetectForm,
+)
+from tracker.selectors.plan import PlanItem, TodaySummary, plan_for_day, today_for_patient
+from tracker.selectors.progress import progress_for_patient
+from tracker.services.logbook import (
+    checkin_record,
+    exercise_log_record,
+    session_finish,
+    session_start,
+)
+from tracker.services.preferences import (
+    DEFAULT_TIMEZONE,
+    patient_preferences_update,
+    patient_timezone_detected,
+)
+
+TODAY = "tracker/patient/today.html"
+CHECKIN = "tracker/patient/checkin.html"
+SETTINGS = "tracker/patient/settings.html"
+RATING_VALUES = range(RATING_MIN, RATING_MAX + 1)
+INVALID = 422  # the fragment comes back with messages beside the fields
+EXPLANATIONS_BY_SLUG = {explanation["slug"]: explanation for explanation in EXPLANATIONS}
+# Which explanation an exercise page points to, by category.
+CATEGORY_EXPLANATION = {
+    "neural_glide": "why-nerve-glides-are-gentle",
+    "mobility": "moving-joints-instead-of-foam-rolling",
+    "motor_control": "strength-and-control",
+    "strength": "strength-and-control",
+    "gait": "hip-ankle-foot-back-and-the-knee",
+}
 
 
+def _patient(request: HttpRequest) -> PatientProfile:
+    return request.patient  # type: ignore[attr-defined]
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    fragment: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """The fragment for htmx, the whole page otherwise."""
+    name = f"{template}#{fragment}" if request.htmx else template  # type: ignore[attr-defined]
+    return render(request, name, context, status=status)
+
+
+def _page_context(patient: PatientProfile, nav: str, day: date | None = None) -> dict[str, Any]:
+    """What _base.html needs: the patient, their day, the current tab."""
+    return {
+        "patient": patient,
+        "day": day or patient.local_today(),
+        "nav": nav,
+        "detect_timezone": patient.timezone == DEFAULT_TIMEZONE,
+        "rating_values": RATING_VALUES,
+        "symptom_choices": Symptom.choices,
+    }
+
+
+# --- Today --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    """One occurrence on Today with what its details form should show."""
+
+    item: PlanItem
+    form: ExerciseLogForm | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> Any:
+        return self.form.errors if self.form is not None else {}
+
+    @property
+    def general_errors(self) -> list[str]:
+        """Errors not about one detail field: shown beside the Done and Skip buttons."""
+        if self.form is None:
+            return []
+        general = ("__all__", "local_date", "session_client_id", "status", "occurrence")
+        return [message for name in general for message in self.form.errors.get(name, [])]
+
+
+def _plan_row(item: PlanItem, form: ExerciseLogForm | None = None) -> PlanRow:
+    if form is not None and form.is_bound:
+        data = form.data
+        values = {
+            name: data.get(name, "")
+            for name in ("sets_done", "reps_done", "hold_seconds_done", "pain_during")
+        }
+        values["symptoms"] = data.getlist("symptoms") if hasattr(data, "getlist") else []
+        values["skip_reason"] = data.get("skip_reason", "")
+        return PlanRow(item=item, form=form, values=values)
+    log = item.log
+    return PlanRow(
+        item=item,
+        values={
+            "sets_done": "" if log is None or log.sets_done is None else log.sets_done,
+            "reps_done": "" if log is None or log.reps_done is None else log.reps_done,
+            "hold_seconds_done": ""
+            if log is None or log.hold_seconds_done is None
+            else log.hold_seconds_done,
+            "pain_during": "" if log is None or log.pain_during is None else log.pain_during,
+            "symptoms": list(log.symptoms) if log is not None else [],
+            "skip_reason": log.skip_reason if log is not None else "",
+        },
+    )
+
+
+def _light_for(session: Session | None, patient: PatientProfile) -> TrafficLight | None:
+    if session is None or session.pain_after is None:
+        return None
+    return traffic_light(
+        session.pain_after,
+        amber_from=patient.clinic.traffic_amber_from,
+        red_from=patient.clinic.traffic_red_from,
+    )
+
+
+def _today_context(
+    patient: PatientProfile,
+    summary: TodaySummary,
+    **extra: Any,
+) -> dict[str, Any]:
+    open_session = summary.open_session
+    context = _page_context(patient, "today", summary.day)
+    context.update(
+        {
+            "summary": summary,
+            "rows": [_plan_row(item) for item in summary.plan],
+            # The id the next session will be made under. A fresh page mints a new one in the
+            # browser too (patient.js), so a page shown again from the phone's cache never
+            # reuses an id that is already spent.
+            "session_client_id": open_session.client_id if open_session else uuid.uuid4(),
+            "session_is_new": open_session is None,
+            "light": _light_for(summary.finished_session, patient) if not open_session else None,
+            "start_form": None,
+            "finish_form": None,
+            "oob": False,
+        }
+    )
+    context.update(extra)
+    return context
+
+
+@require_GET
+@never_cache
 @patient_required
 def today(request: HttpRequest) -> HttpResponse:
-    patient = request.patient  # type: ignore[attr-defined]
-    day = patient.local_today()
-    return render(
-        request,
-        "tracker/patient/today.html",
-        {"patient": patient, "day": day, "plan": plan_for_day(patient, day)},
+    patient = _patient(request)
+    summary = today_for_patient(patient, patient.local_today())
+    return render(request, TODAY, _today_context(patient, summary))
+
+
+def _session_for(patient: PatientProfile, client_id: uuid.UUID, day: date) -> Session:
+    """The session this phone id names, opened now if the first thing sent was a tick."""
+    session = session_for_patient_by_client_id(patient, client_id)
+    if session is None:
+        session = session_start(
+            patient=patient, client_id=client_id, pain_before=None, local_date=day
+        )
+    return session
+
+
+def _after_post(request: HttpRequest, anchor: str = "") -> HttpResponse:
+    """Without htmx: back to the page, so a reload never resubmits."""
+    return HttpResponseRedirect(reverse("patient-today") + (f"#{anchor}" if anchor else ""))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@patient_required
+def session_begin(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    today_ = patient.local_today()
+    form = SessionStartForm(request.POST, today=today_)
+    if form.is_valid():
+        day = form.cleaned_data["local_date"]
+        client_id = form.cleaned_data["session_client_id"]
+        session_for_patient_by_client_id(patient, client_id)  # somebody else's id: 404
+        session_start(
+            patient=patient,
+            client_id=client_id,
+            pain_before=form.cleaned_data["pain_before"],
+            local_date=day,
+        )
+        if not request.htmx:  # type: ignore[attr-defined]
+            return _after_post(request, "session")
+        summary = today_for_patient(patient, day)
+        return _page(request, TODAY, "session", _today_context(patient, summary))
+    summary = today_for_patient(patient, today_)
+    context = _today_context(
+        patient,
+        summary,
+        start_form=form,
+        session_client_id=request.POST.get("session_client_id") or uuid.uuid4(),
     )
+    return _page(request, TODAY, "session", context, status=INVALID)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@patient_required
+def session_end(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    today_ = patient.local_today()
+    form = SessionFinishForm(request.POST, today=today_)
+    if form.is_valid():
+        day = form.cleaned_data["local_date"]
+        session = _session_for(patient, form.cleaned_data["session_client_id"], day)
+        session_finish(
+            session=session,
+            pain_after=form.cleaned_data["pain_after"],
+            notes=form.cleaned_data["notes"].strip(),
+        )
+        if not request.htmx:  # type: ignore[attr-defined]
+            return _after_post(request, "session")
+        summary = today_for_patient(patient, day)
+        context = _today_context(
+            patient, summary, light=_light_for(session, patient), just_finished=True
+        )
+        return _page(request, TODAY, "session", context)
+    summary = today_for_patient(patient, today_)
+    context = _today_context(
+        patient,
+        summary,
+        finish_form=form,
+        session_client_id=request.POST.get("session_client_id") or uuid.uuid4(),
+        session_is_new=summary.open_session is None,
+    )
+    return _page(request, TODAY, "session", context, status=INVALID)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@patient_required
+def exercise_log(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    today_ = patient.local_today()
+    form = ExerciseLogForm(request.POST, today=today_)
+    try:
+        prescribed_id = int(request.POST.get("prescribed", ""))
+        occurrence = int(request.POST.get("occurrence", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    prescribed = prescription_for_patient(patient, prescribed_id)
+    day = today_
+    log: ExerciseLog | None = None
+    if form.is_valid():
+        day = form.cleaned_data["local_date"]
+        session = _session_for(patient, form.cleaned_data["session_client_id"], day)
+        try:
+            log = exercise_log_record(
+                session=session,
+                prescribed=prescribed,
+                occurrence=form.cleaned_data["occurrence"],
+                status=form.cleaned_data["status"],
+                details=form.details(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.is_valid() and not request.htmx:  # type: ignore[attr-defined]
+        return _after_post(request, PlanItem(prescribed, occurrence, log).dom_id)
+    if log is None:
+        log = ExerciseLog.objects.filter(
+            patient=patient, line=prescribed.line, local_date=day, occurrence=occurrence
+        ).first()
+    item = PlanItem(prescribed=prescribed, occurrence=occurrence, log=log)
+    if form.errors:
+        row = _plan_row(item, form)
+        context = _today_context(patient, today_for_patient(patient, day), row=row)
+        # The whole page (without htmx) shows the same messages in the same place.
+        context["rows"] = [row if r.item.dom_id == item.dom_id else r for r in context["rows"]]
+        return _page(request, TODAY, "item", context, status=INVALID)
+    # Only the plan is needed around an item (for the running count), not the whole day.
+    summary = TodaySummary(
+        day=day,
+        plan=plan_for_day(patient, day),
+        open_session=None,
+        finished_session=None,
+        checkin=None,
+    )
+    context = _today_context(patient, summary)
+    context["row"] = _plan_row(item)
+    context["oob"] = True
+    # The item itself, plus the running count at the top of the list (an out-of-band swap).
+    html = render_to_string(f"{TODAY}#item", context, request) + render_to_string(
+        f"{TODAY}#tally", context, request
+    )
+    return HttpResponse(html)
+
+
+# --- Daily check-in ---------------------------------------------------------------------------
+
+
+def _checkin_context(
+    patient: PatientProfile, day: date, form: CheckinForm, **extra: Any
+) -> dict[str, Any]:
+    context = _page_context(patient, "checkin", day)
+    earlier = list(
+        DailyCheckin.objects.filter(patient=patient, local_date__in=[day, day - timedelta(days=1)])
+    )
+    context.update(
+        {
+            "form": form,
+            "checkin": next((c for c in earlier if c.local_date == day), None),
+            "yesterday_checkin": next((c for c in earlier if c.local_date != day), None),
+            "saved": False,
+        }
+    )
+    context.update(extra)
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+@patient_required
+def checkin(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    day = patient.local_today()
+    if request.method == "GET":
+        existing = DailyCheckin.objects.filter(patient=patient, local_date=day).first()
+        initial = {"local_date": day}
+        if existing is not None:
+            initial |= {
+                "pain": existing.pain,
+                "worst_pain": existing.worst_pain,
+                "sleep_hours": f"{existing.sleep_hours:.1f}",
+                "sleep_quality": existing.sleep_quality,
+                "stress": existing.stress,
+                "note": existing.note,
+            }
+        form = CheckinForm(initial=initial, today=day)
+        return render(request, CHECKIN, _checkin_context(patient, day, form))
+
+    form = CheckinForm(request.POST, today=day)
+    if form.is_valid():
+        try:
+            checkin_record(
+                patient=patient, local_date=form.cleaned_data["local_date"], values=form.values()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        # The form always comes back for today: what the patient entered stays on screen and
+        # one more tap saves it where it can still go.
+        return _page(request, CHECKIN, "form", _checkin_context(patient, day, form), status=INVALID)
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, _("Check-in saved. Thank you!"))
+        return HttpResponseRedirect(reverse("patient-checkin"))
+    return _page(request, CHECKIN, "form", _checkin_context(patient, day, form, saved=True))
+
+
+@require_GET
+@never_cache
+@patient_required
+def checkin_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    """One earlier check-in, read-only: past days are kept as they were."""
+    patient = _patient(request)
+    found = checkin_for_patient(patient, checkin_id)
+    context = _page_context(patient, "checkin")
+    context |= {"checkin": found, "is_today": found.local_date == context["day"]}
+    return render(request, "tracker/patient/checkin_detail.html", context)
+
+
+# --- Exercise detail and explanations ---------------------------------------------------------
+
+
+@require_GET
+@never_cache
+@patient_required
+def exercise_detail(request: HttpRequest, prescribed_id: int) -> HttpResponse:
+    patient = _patient(request)
+    prescribed = prescription_for_patient(patient, prescribed_id)
+    slug = CATEGORY_EXPLANATION.get(prescribed.exercise.category)
+    context = _page_context(patient, "today")
+    context |= {
+        "prescribed": prescribed,
+        "exercise": prescribed.exercise,
+        "explanation": EXPLANATIONS_BY_SLUG.get(slug or ""),
+    }
+    return render(request, "tracker/patient/exercise.html", context)
+
+
+@require_GET
+@patient_required
+def explanation(request: HttpRequest, slug: str) -> HttpResponse:
+    found = EXPLANATIONS_BY_SLUG.get(slug)
+    if found is None:
+        raise Http404
+    context = _page_context(_patient(request), "progress")
+    context |= {"explanation": found}
+    return render(request, "tracker/patient/explanation.html", context)
+
+
+# --- Progress -----------------------------------------------------------------------------------
+
+
+@require_GET
+@never_cache
+@patient_required
+def progress(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    day = patient.local_today()
+    context = _page_context(patient, "progress", day)
+    context |= {
+        "progress": progress_for_patient(patient, day),
+        "sleep_explanation": EXPLANATIONS_BY_SLUG.get("sleep-stress-and-pain"),
+    }
+    return render(request, "tracker/patient/progress.html", context)
+
+
+# --- Settings -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+@patient_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    current = patient.timezone
+    if request.method == "GET":
+        form = PreferencesForm(
+            initial={
+                "reminder_time": patient.reminder_time,
+                "remind_by_email": patient.remind_by_email,
+                "timezone": current,
+            },
+            current_timezone=current,
+        )
+        return render(request, SETTINGS, _page_context(patient, "settings") | {"form": form})
+
+    form = PreferencesForm(request.POST, current_timezone=current)
+    saved = False
+    if form.is_valid():
+        try:
+            patient_preferences_update(
+                patient=patient,
+                reminder_time=form.cleaned_data["reminder_time"],
+                remind_by_email=form.cleaned_data["remind_by_email"],
+                timezone=form.cleaned_data["timezone"],
+            )
+            saved = True
+        except ValidationError as error:
+            form.add_error(None, error)
+    # The patient chose; the phone's guess must not override it later in this login.
+    request.session["timezone_detected"] = True
+    if saved and not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, _("Settings saved."))
+        return HttpResponseRedirect(reverse("patient-settings"))
+    context = _page_context(patient, "settings") | {"form": form, "saved": saved}
+    return _page(request, SETTINGS, "form", context, status=200 if saved else INVALID)
+
+
+@require_POST
+@patient_required
+def timezone_detect(request: HttpRequest) -> JsonResponse:
+    """The browser reports its time zone once, while the patient's is still the default."""
+    patient = _patient(request)
+    form = TimezoneDetectForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"changed": False, "errors": form.errors}, status=INVALID)
+    changed = False
+    if not request.session.get("timezone_detected"):
+        changed = patient_timezone_detected(patient=patient, timezone=form.cleaned_data["timezone"])
+        request.session["timezone_detected"] = True
+    return JsonResponse(
+        {
+            "changed": changed,
+            "timezone": patient.user.timezone,
+            "today": patient.local_today().isoformat(),
+        }
+    )
+
+
+# --- The app shell: offline page, manifest, service worker --------------------------------------
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def offline(request: HttpRequest) -> HttpResponse:
+    """Shown by the service worker when a page is not on the phone and the network is down.
+
+    No health data and no user, so it can be cached for everybody.
+    """
+    return render(request, "tracker/patient/offline.html", {"offline_page": True})
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def manifest(request: HttpRequest) -> JsonResponse:
+    data = {
+        "name": "Rehabit",
+        "short_name": "Rehabit",
+        "description": _("Your home exercises and daily check-in."),
+        "lang": settings.LANGUAGE_CODE,
+        "start_url": reverse("patient-today"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f6f7f9",
+        "theme_color": "#1f6f5c",
+        "icons": [
+            {
+                "src": static(f"tracker/icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any",
+            }
+            for size in (192, 512)
+        ]
+        + [
+            {
+                "src": static("tracker/icons/maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            }
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+# Pages the phone keeps its last copy of, to open without a network (path prefixes)...
+KEPT_PAGES = ("/today/", "/checkin/", "/exercises/", "/learn/")
+# ...and the patient's other pages, which show the offline page when there is no network.
+OTHER_PATIENT_PAGES = ("/progress/", "/settings/", "/checkins/")
+
+
+def _shell_urls() -> list[str]:
+    names = [
+        "tracker/css/app.css",
+        "tracker/css/patient.css",
+        "tracker/js/outbox.js",
+        "tracker/js/patient.js",
+        "tracker/js/timer.js",
+        "tracker/icons/icon-192.png",
+        "django_htmx/htmx-2.min.js",
+    ]
+    if settings.DEBUG:
+        names.append("django_htmx/django-htmx.js")  # {% htmx_script %} adds it in DEBUG
+    return [static(name) for name in names] + [reverse("patient-offline")]
+
+
+def _sw_source() -> str:
+    path = finders.find("tracker/js/sw.js")
+    if not path:
+        raise RuntimeError("tracker/js/sw.js is missing from the static files")
+    return Path(str(path)).read_text(encoding="utf-8")
+
+
+_sw_source_cached = cache(_sw_source)
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the site root so its scope covers every page.
+
+    Its source is a static file; this view prefixes the shell's current URLs (hashed names
+    in production) and a version made from them, so a deploy replaces the cached shell.
+    """
+    source = _sw_source() if settings.DEBUG else _sw_source_cached()
+    shell = _shell_urls()
+    config = {
+        "shell": shell,
+        "offlineUrl": reverse("patient-offline"),
+        "keptPages": KEPT_PAGES,
+        "otherPages": OTHER_PATIENT_PAGES,
+    }
+    version = hashlib.sha256((json.dumps(config) + source).encode()).hexdigest()[:12]
+    config["version"] = version
+    body = f"const REHABIT = {json.dumps(config)};\n{source}"
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    # Browsers check for a new worker on navigation; it must never be served stale.
+    response["Cache-Control"] = "no-cache"
+    return response

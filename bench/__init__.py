@@ -1,0 +1,1 @@
+"""`make bench`: the performance benchmark of Rehabit's hot paths (see README, "Performance")."""

@@ -1,0 +1,21 @@
+import pytest
+from django.urls import reverse
+
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_a_patient_facing_explanation(as_pat):
+    html = as_pat.get(reverse("patient-explanation", args=["pain-traffic-light"])).content.decode()
+    assert "The pain traffic light" in html and "Green, 0–2" in html
+
+
+def test_an_unknown_explanation_is_404(as_pat):
+    assert as_pat.get(reverse("patient-explanation", args=["nope"])).status_code == 404
+
+
+def test_it_is_404_for_a_therapist(client, alice, charlie):
+    url = reverse("patient-explanation", args=["pain-traffic-light"])
+    assert login(client, alice).get(url).status_code == 404
+    assert login(client, charlie).get(url).status_code == 404

@@ -1,0 +1,115 @@
+"""The clinic admin's import page runs the same service as `import_logs`."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.cohort import cohort_dir
+from tests.conftest import login
+from tracker.models import AuditEvent, DailyCheckin, PatientProfile
+from tracker.services import importer
+from tracker.services.library import library_seed
+
+pytestmark = pytest.mark.django_db
+URL = reverse("therapist-import")
+
+PATIENTS = (
+    "email,timezone,exercises,program_start\nnew@p.test,Europe/London,glute-bridge,2026-08-01\n"
+)
+CHECKINS = (
+    "patient_email,date,pain,worst_pain,sleep_hours,sleep_quality,stress,note\n"
+    "new@p.test,2026-08-01,3,5,7.5,6,3,\n"
+    "new@p.test,2026-08-02,3,5,7.5,6,3,=HYPERLINK(1)\n"
+)
+
+
+def upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def check(client, therapist, **files):
+    data = {"step": "check", "therapist": therapist.pk}
+    data.update({name: upload(f"{name}.csv", text) for name, text in files.items()})
+    return client.post(URL, data)
+
+
+@pytest.fixture
+def library(db):
+    library_seed()
+
+
+def test_it_is_404_for_therapists_who_are_not_clinic_admins(client, bob, pat):
+    assert login(client, bob).get(URL).status_code == 404
+    assert client.post(URL, {"step": "check"}).status_code == 404
+    assert login(client, pat.user).get(URL).status_code == 404
+
+
+def test_it_lists_every_bad_row_by_file_and_line_and_imports_nothing(as_alice, alice, library):
+    bad_checkins = (
+        CHECKINS + "new@p.test,2026-08-03,11,5,7.5,6,3,\nghost@p.test,2026-08-03,2,2,7,6,3,\n"
+    )
+    response = check(as_alice, alice, patients=PATIENTS, checkins=bad_checkins)
+    page = response.content.decode()
+    assert "rows need fixing; nothing was imported" in page
+    assert '<td>checkins.csv</td><td class="num">4</td>' in page
+    assert '<td>checkins.csv</td><td class="num">5</td>' in page
+    assert "Import now" not in page
+    assert not PatientProfile.objects.filter(user__email="new@p.test").exists()
+
+
+def test_it_checks_then_imports_what_was_checked(as_alice, alice, library):
+    page = check(as_alice, alice, patients=PATIENTS, checkins=CHECKINS).content.decode()
+    assert "All rows are valid" in page and "Import now" in page
+    assert not PatientProfile.objects.filter(user__email="new@p.test").exists()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    page = as_alice.post(URL, {"step": "import", "token": token}).content.decode()
+    assert "Imported" in page
+    profile = PatientProfile.objects.get(user__email="new@p.test")
+    assert profile.therapist == alice
+    assert DailyCheckin.objects.filter(patient=profile).count() == 2
+    assert AuditEvent.objects.filter(action="caseload.imported", actor=alice).exists()
+    # The checked files are gone from the session: a replayed form imports nothing twice.
+    again = as_alice.post(URL, {"step": "import", "token": token}, follow=True)
+    assert "no longer waiting" in again.content.decode()
+
+
+def test_it_calls_the_same_service_as_the_command(as_alice, alice, library, monkeypatch):
+    calls = []
+    real = importer.import_caseload
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr("tracker.views.imports.import_caseload", spy)
+    check(as_alice, alice, patients=PATIENTS)
+    assert calls[0]["dry_run"] is True and calls[0]["clinic"] == alice.clinic
+    assert calls[0]["patients_csv"] == PATIENTS and calls[0]["checkins_csv"] is None
+
+
+def test_it_needs_at_least_one_file(as_alice, alice):
+    response = as_alice.post(URL, {"step": "check", "therapist": alice.pk})
+    assert response.status_code == 400
+    assert "Choose at least one CSV file." in response.content.decode()
+
+
+def test_it_refuses_a_file_that_is_not_utf8(as_alice, alice):
+    data = {"step": "check", "therapist": alice.pk}
+    data["patients"] = SimpleUploadedFile("patients.csv", "é".encode("latin-1"))
+    response = as_alice.post(URL, data)
+    assert response.status_code == 400 and "UTF-8" in response.content.decode()
+
+
+def test_it_cannot_import_under_another_clinic_s_therapist(as_alice, charlie, library):
+    response = as_alice.post(
+        URL, {"step": "check", "therapist": charlie.pk, "patients": upload("p.csv", PATIENTS)}
+    )
+    assert response.status_code == 400
+
+
+def test_it_checks_the_sample_cohort(as_alice, alice, library):
+    files = {
+        n: (cohort_dir() / f"{n}.csv").read_text() for n in ("patients", "checkins", "sessions")
+    }
+    page = check(as_alice, alice, **files).content.decode()
+    assert "All rows are valid" in page, page[page.find("callout") : page.find("callout") + 2000]

@@ -1,0 +1,94 @@
+"""Every page of the therapist's workspace, for every persona who must not get in.
+
+The list of pages is read from the URL configuration, so a new page is checked as soon as
+it is added. Outsiders get 404, never 403 (tracker/access.py): a therapist of another
+clinic cannot even learn that a record exists. Clinic-admin pages are 404 for other
+therapists too.
+"""
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from tests.conftest import login
+from tests.workspace import give_program, make_flag
+from tracker import urls_therapist
+from tracker.models import Exercise
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [p.name for p in urls_therapist.urlpatterns if isinstance(p, URLPattern)]
+ADMIN_ONLY = {"therapist-import"}
+# Pages about no particular record: another clinic's therapist sees their own clinic there.
+CLINIC_WIDE = {
+    "therapist-caseload",
+    "therapist-flags",
+    "therapist-invite",
+    "therapist-library",
+    "therapist-exercise-new",
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Three personas per test, many tests: hashing is the slow part and not under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def objects(pat, alice):
+    program = give_program(pat, alice, pat.local_today())
+    own = Exercise.objects.create(
+        clinic=pat.clinic, slug="clinic-move", name="Clinic move", category="strength",
+        body_region="knee", steps=["Move."], default_reps=5,
+    )  # fmt: skip
+    return {
+        "patient_id": pat.pk,
+        "program_id": program.pk,
+        "prescription_id": program.prescriptions.first().pk,
+        "flag_id": make_flag(pat).pk,
+        "exercise_id": own.pk,
+    }
+
+
+def url_for(name, objects):
+    pattern = next(p for p in urls_therapist.urlpatterns if p.name == name)
+    kwargs = {k: objects[k] for k in pattern.pattern.converters}
+    return reverse(name, kwargs=kwargs)
+
+
+def fetch(client, url):
+    response = client.get(url)
+    if response.status_code == 405:  # a POST-only action
+        response = client.post(url)
+    return response
+
+
+def test_the_list_of_pages_is_complete():
+    assert len(NAMES) >= 20 and "therapist-record" in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_anonymous_visitors_are_sent_to_log_in(client, objects, name):
+    response = fetch(client, url_for(name, objects))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_patients_get_404(client, pat, objects, name):
+    assert fetch(login(client, pat.user), url_for(name, objects)).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(set(NAMES) - CLINIC_WIDE))
+def test_another_clinic_s_therapist_gets_404(client, charlie, objects, name):
+    assert fetch(login(client, charlie), url_for(name, objects)).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_ONLY))
+def test_admin_pages_are_404_for_other_therapists(client, bob, objects, name):
+    assert fetch(login(client, bob), url_for(name, objects)).status_code == 404
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n in CLINIC_WIDE or n in ADMIN_ONLY])
+def test_the_clinic_pages_open_for_alice(client, alice, objects, name):
+    assert login(client, alice).get(url_for(name, objects)).status_code == 200

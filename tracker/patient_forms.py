@@ -1,0 +1,224 @@
+"""Forms behind the patient's phone screens: they validate; services write.
+
+Every form that writes carries the day the phone showed (``local_date``), so a submit kept on
+the phone overnight lands on the day it was made, and a day that has not come yet is refused
+beside the field.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import RATING_MAX, RATING_MIN, SLEEP_HOURS_CHOICES, Symptom
+from tracker.models.library import MAX_TIMES_PER_DAY
+from tracker.services.logbook import CheckinValues, LogDetails
+
+RATING_CHOICES = [(n, str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
+RATING_ERRORS = {
+    "required": _("Choose a number from 0 to 10."),
+    "invalid_choice": _("Choose a number from 0 to 10."),
+}
+# A session or an exercise may still arrive the day after it was done (kept on the phone
+# over midnight); anything older is not something a phone should be resending.
+LATE_ARRIVAL_DAYS = 1
+
+
+def rating_field(label: str, *, required: bool = True) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages=RATING_ERRORS,
+    )
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        # Legacy aliases ("US/Eastern", "Etc/GMT+5") confuse more than they help on a list.
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")) or name == "UTC"
+    )
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+class DayForm(forms.Form):
+    """A write for a day of the patient's calendar, checked against their own today."""
+
+    local_date = forms.DateField(
+        label=_("Day"),
+        error_messages={"required": _("The day is missing. Please reload the page.")},
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_local_date(self) -> date:
+        day: date = self.cleaned_data["local_date"]
+        if day > self.today:
+            raise forms.ValidationError(
+                _("That day hasn't come yet. Check the date and time zone on your phone.")
+            )
+        return day
+
+
+class RecentDayForm(DayForm):
+    """A day that may be yesterday at most: a submit kept on the phone over midnight."""
+
+    def clean_local_date(self) -> date:
+        day = super().clean_local_date()
+        if day < self.today - timedelta(days=LATE_ARRIVAL_DAYS):
+            raise forms.ValidationError(
+                _("That day is over, so it can't be changed any more. Please reload the page.")
+            )
+        return day
+
+
+class SessionForm(RecentDayForm):
+    session_client_id = forms.UUIDField(
+        error_messages={"required": _("Please reload the page and try again.")}
+    )
+
+
+class SessionStartForm(SessionForm):
+    pain_before = rating_field(_("Pain right now, before you start"))
+
+
+class SessionFinishForm(SessionForm):
+    pain_after = rating_field(_("Pain right now, after your exercises"))
+    notes = forms.CharField(
+        label=_("Anything to tell your therapist? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExerciseLogForm(SessionForm):
+    prescribed = forms.IntegerField(min_value=1)
+    occurrence = forms.IntegerField(min_value=1, max_value=MAX_TIMES_PER_DAY)
+    status = forms.ChoiceField(
+        choices=[("done", _("Done")), ("skipped", _("Skipped"))],
+        error_messages={"required": _("Choose Done or Skip.")},
+    )
+    sets_done = forms.IntegerField(label=_("Sets done"), min_value=0, max_value=50, required=False)
+    reps_done = forms.IntegerField(
+        label=_("Reps in each set"), min_value=0, max_value=500, required=False
+    )
+    hold_seconds_done = forms.IntegerField(
+        label=_("Seconds held"), min_value=0, max_value=3600, required=False
+    )
+    pain_during = rating_field(_("Pain during (optional)"), required=False)
+    symptoms = forms.MultipleChoiceField(
+        label=_("What did it feel like? (optional)"),
+        choices=Symptom.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    skip_reason = forms.CharField(
+        label=_("Reason for skipping (optional)"), max_length=200, required=False
+    )
+
+    def details(self) -> LogDetails:
+        data = self.cleaned_data
+        return LogDetails(
+            sets_done=data["sets_done"],
+            reps_done=data["reps_done"],
+            hold_seconds_done=data["hold_seconds_done"],
+            pain_during=data["pain_during"],
+            symptoms=tuple(data["symptoms"]),
+            skip_reason=data["skip_reason"].strip(),
+        )
+
+
+def sleep_choices() -> list[tuple[str, str]]:
+    """0 to 16 hours in half hours; built when shown, so the words follow the language."""
+    return [("", gettext("Choose…"))] + [
+        (f"{value:.1f}", gettext("%(hours)s h") % {"hours": f"{value:g}"})
+        for value in SLEEP_HOURS_CHOICES
+    ]
+
+
+class CheckinForm(DayForm):
+    pain = rating_field(_("Pain right now"))
+    worst_pain = rating_field(_("Worst pain in the last 24 hours"))
+    sleep_hours = forms.TypedChoiceField(
+        label=_("Hours of sleep last night"),
+        choices=sleep_choices,
+        coerce=Decimal,
+        empty_value=None,
+        error_messages={
+            "required": _("Choose how many hours you slept, from 0 to 16."),
+            "invalid_choice": _("Choose how many hours you slept, from 0 to 16."),
+        },
+    )
+    sleep_quality = rating_field(_("How well did you sleep?"))
+    stress = rating_field(_("Stress today"))
+    note = forms.CharField(
+        label=_("Anything else? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def values(self) -> CheckinValues:
+        data = self.cleaned_data
+        return CheckinValues(
+            pain=data["pain"],
+            worst_pain=data["worst_pain"],
+            sleep_hours=data["sleep_hours"],
+            sleep_quality=data["sleep_quality"],
+            stress=data["stress"],
+            note=data["note"].strip(),
+        )
+
+
+class PreferencesForm(forms.Form):
+    reminder_time = forms.TimeField(
+        label=_("Remind me at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Choose a time, for example 18:00."),
+            "invalid": _("Enter a time such as 18:00."),
+        },
+    )
+    remind_by_email = forms.BooleanField(
+        label=_("Email me a reminder if I haven't logged anything by then"), required=False
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=timezone_choices,
+        error_messages={"invalid_choice": _("Choose a time zone from the list.")},
+    )
+
+    def __init__(self, *args: Any, current_timezone: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = timezone_choices()
+        if current_timezone not in dict(choices):
+            # A zone set elsewhere (an alias, say) stays selectable, so saving other settings
+            # never fails on it.
+            choices = [(current_timezone, current_timezone), *choices]
+        self.fields["timezone"].choices = choices  # type: ignore[attr-defined]
+
+
+class TimezoneDetectForm(forms.Form):
+    timezone = forms.CharField(max_length=64)
+
+    def clean_timezone(self) -> str:
+        name: str = self.cleaned_data["timezone"]
+        if name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(_("That is not a known time zone."))
+        return name

@@ -1,0 +1,264 @@
+"""Evaluating trends and keeping each patient's flags in step with them.
+
+The rules (tracker.trends) decide; this module stores: it opens, updates, escalates and
+auto-resolves flags idempotently (one open flag per patient and kind, enforced by the
+database too) and returns what happened, so callers can notify or print it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tracker import trends
+from tracker.models import DailyCheckin, Flag, FlagEvent, PatientProfile, Session
+from tracker.selectors.trends import clinic_thresholds, patient_windows
+from tracker.services.scheduling import EVALUATION_LOCAL_TIME, next_local_occurrence
+
+EVALUATION_BATCH = 200
+
+
+@dataclass(frozen=True)
+class FlagChange:
+    """One thing that happened to a flag, as `evaluate_trends --json` prints it."""
+
+    patient_email: str
+    flag_id: int
+    event_id: int
+    kind: str
+    severity: str
+    status: str  # "open", "escalated" or "resolved"
+    opened_on: date
+    summary: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "patient": self.patient_email,
+            "kind": self.kind,
+            "severity": self.severity,
+            "status": self.status,
+            "opened_on": self.opened_on.isoformat(),
+            "summary": self.summary,
+        }
+
+
+def _state(patient: PatientProfile, as_of: date) -> tuple[dict, dict, dict[str, Flag]]:
+    open_rows = {f.kind: f for f in Flag.objects.filter(patient=patient).exclude(status="resolved")}
+    open_flags = {
+        trends.FlagKind(kind): trends.OpenFlag(trends.Severity(f.severity), f.opened_on)
+        for kind, f in open_rows.items()
+    }
+    resolved: dict[trends.FlagKind, trends.ResolvedFlag] = {}
+    for f in Flag.objects.filter(
+        patient=patient, status="resolved", resolved_on__lte=as_of
+    ).order_by("resolved_on", "id"):
+        resolved[trends.FlagKind(f.kind)] = trends.ResolvedFlag(
+            trends.Severity(f.severity), f.resolved_on
+        )
+    return open_flags, resolved, open_rows
+
+
+@transaction.atomic
+def flags_apply(
+    *, patient: PatientProfile, as_of: date, findings: list[trends.Finding],
+    thresholds: trends.Thresholds,
+) -> list[FlagChange]:  # fmt: skip
+    """Bring the patient's flags in line with the findings for local day ``as_of``."""
+    open_flags, resolved, rows = _state(patient, as_of)
+    changes: list[FlagChange] = []
+    for action in trends.reconcile(open_flags, resolved, findings, as_of, thresholds):
+        kind = action.kind.value
+        finding = action.finding
+        if action.action == trends.FlagActionKind.OPEN and finding is not None:
+            try:
+                with transaction.atomic():
+                    flag = Flag.objects.create(
+                        clinic_id=patient.clinic_id,
+                        patient=patient,
+                        kind=kind,
+                        severity=finding.severity.value,
+                        summary=finding.summary[:500],
+                        evidence=finding.evidence,
+                        opened_on=as_of,
+                        last_evaluated_on=as_of,
+                    )
+            except IntegrityError:
+                # A concurrent evaluation opened it first; theirs stands.
+                continue
+            changes.append(_event(patient, flag, FlagEvent.Action.OPENED, "open", as_of))
+        elif action.action == trends.FlagActionKind.ESCALATE and finding is not None:
+            flag = rows[kind]
+            flag.severity = finding.severity.value
+            flag.summary = finding.summary[:500]
+            flag.evidence = finding.evidence
+            flag.last_evaluated_on = as_of
+            flag.escalated_at = timezone.now()
+            flag.save()
+            changes.append(_event(patient, flag, FlagEvent.Action.ESCALATED, "escalated", as_of))
+        elif action.action == trends.FlagActionKind.UPDATE and finding is not None:
+            Flag.objects.filter(pk=rows[kind].pk).update(
+                summary=finding.summary[:500], evidence=finding.evidence, last_evaluated_on=as_of
+            )
+        elif action.action == trends.FlagActionKind.RESOLVE:
+            flag = rows[kind]
+            flag.status = Flag.Status.RESOLVED
+            flag.resolution = Flag.Resolution.CLEARED
+            flag.resolved_on = as_of
+            flag.resolved_at = timezone.now()
+            flag.last_evaluated_on = as_of
+            flag.save()
+            changes.append(_event(patient, flag, FlagEvent.Action.CLEARED, "resolved", as_of))
+    return changes
+
+
+def _event(
+    patient: PatientProfile, flag: Flag, action: str, status: str, as_of: date
+) -> FlagChange:
+    event = FlagEvent.objects.create(
+        flag=flag, action=action, severity=flag.severity, summary=flag.summary, on_date=as_of
+    )
+    return FlagChange(
+        patient_email=patient.user.email,
+        flag_id=flag.pk,
+        event_id=event.pk,
+        kind=flag.kind,
+        severity=flag.severity,
+        status=status,
+        opened_on=flag.opened_on,
+        summary=flag.summary,
+    )
+
+
+def trends_evaluate_patients(
+    *, patient_ids: Iterable[int], as_of: date | None = None
+) -> list[FlagChange]:
+    """Evaluate a batch: each patient as of ``as_of``, or their own last day to judge.
+
+    Without ``as_of`` a patient who logged today is judged on today (a spike shows at
+    once) with adherence through yesterday, since today's exercises may still come; anyone
+    else is judged on yesterday, the last complete local day.
+    """
+    patients = list(
+        PatientProfile.objects.select_related("user", "clinic").filter(pk__in=list(patient_ids))
+    )
+    if not patients:
+        return []
+    days: dict[int, date] = {}
+    adherence_until: dict[int, date] = {}
+    if as_of is None:
+        todays = {p.pk: p.local_today() for p in patients}
+        logged = set(
+            DailyCheckin.objects.filter(
+                Q(*[Q(patient_id=pid, local_date=d) for pid, d in todays.items()], _connector="OR")
+            ).values_list("patient_id", flat=True)
+        ) | set(
+            Session.objects.filter(
+                Q(*[Q(patient_id=pid, local_date=d) for pid, d in todays.items()], _connector="OR")
+            ).values_list("patient_id", flat=True)
+        )
+        for p in patients:
+            today = todays[p.pk]
+            days[p.pk] = today if p.pk in logged else today - timedelta(days=1)
+            adherence_until[p.pk] = today - timedelta(days=1)
+    else:
+        days = {p.pk: as_of for p in patients}
+
+    changes: list[FlagChange] = []
+    by_clinic: dict[int, trends.Thresholds] = {}
+    latest = max(days.values())
+    earliest = min(days.values())
+    widest = max(clinic_thresholds(p.clinic).lookback_days for p in patients)
+    windows = patient_windows(
+        days.keys(),
+        start=earliest - timedelta(days=widest - 1),
+        end=latest,
+        adherence_until=adherence_until,
+    )
+    for patient in patients:
+        t = by_clinic.setdefault(patient.clinic_id, clinic_thresholds(patient.clinic))
+        day = days[patient.pk]
+        window = windows[patient.pk].until(day)
+        changes += flags_apply(
+            patient=patient, as_of=day, findings=trends.evaluate(window, t), thresholds=t
+        )
+    return changes
+
+
+def trends_replay(
+    *, patient_ids: Iterable[int], first_day: date, last_day: date
+) -> list[FlagChange]:
+    """Evaluate day by day as the nightly job would have, from one read of the history."""
+    patients = list(
+        PatientProfile.objects.select_related("user", "clinic").filter(pk__in=list(patient_ids))
+    )
+    changes: list[FlagChange] = []
+    for offset in range(0, len(patients), EVALUATION_BATCH):
+        batch = patients[offset : offset + EVALUATION_BATCH]
+        widest = max(clinic_thresholds(p.clinic).lookback_days for p in batch)
+        windows = patient_windows(
+            [p.pk for p in batch],
+            start=first_day - timedelta(days=widest - 1),
+            end=last_day,
+        )
+        for patient in batch:
+            t = clinic_thresholds(patient.clinic)
+            day = first_day
+            while day <= last_day:
+                window = windows[patient.pk].until(day)
+                changes += flags_apply(
+                    patient=patient, as_of=day, findings=trends.evaluate(window, t), thresholds=t
+                )
+                day += timedelta(days=1)
+    return changes
+
+
+def evaluations_claim_due(*, now: datetime | None = None, limit: int = 5000) -> list[int]:
+    """Advance every due patient's next evaluation and return who is due.
+
+    Locked rows are skipped (PostgreSQL) or writers are serialised (SQLite), so two
+    dispatchers never both take a patient.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            PatientProfile.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(Q(next_evaluation_at__lte=now) | Q(next_evaluation_at__isnull=True))
+            .filter(user__is_active=True)
+            .order_by(F("next_evaluation_at").asc(nulls_first=True))[:limit]
+        )
+        groups: dict[datetime, list[int]] = {}
+        for patient in rows:
+            following = next_local_occurrence(EVALUATION_LOCAL_TIME, patient.tzinfo, after=now)
+            groups.setdefault(following, []).append(patient.pk)
+        for following, ids in groups.items():
+            PatientProfile.objects.filter(pk__in=ids).update(next_evaluation_at=following)
+    return [p.pk for p in rows]
+
+
+def evaluation_request(*, patient: PatientProfile) -> None:
+    """Mark a patient due for evaluation now (after they log something).
+
+    Stored in the database first, so that if the broker is down the evaluation still happens
+    when the dispatcher next runs; the on-commit task usually gets there first.
+    """
+    PatientProfile.objects.filter(pk=patient.pk).update(next_evaluation_at=timezone.now())
+
+
+def evaluation_claim_one(*, patient_id: int) -> bool:
+    """Take a single patient's due evaluation; False if a dispatcher already took it."""
+    patient = PatientProfile.objects.select_related("user").filter(pk=patient_id).first()
+    if patient is None:
+        return False
+    now = timezone.now()
+    following = next_local_occurrence(EVALUATION_LOCAL_TIME, patient.tzinfo, after=now)
+    return bool(
+        PatientProfile.objects.filter(pk=patient_id, next_evaluation_at__lte=now).update(
+            next_evaluation_at=following
+        )
+    )

@@ -1,0 +1,240 @@
+"""Inviting a patient: the account, the emailed one-time link, resend, revoke and accept.
+
+The link carries a token from Django's password-reset token generator with its own salt
+and extra state in the hash: the moment of the latest invite and whether it was accepted.
+So a link stops working when it is used (the password changes), when a newer invite is
+sent, when the invite is revoked, and after PASSWORD_RESET_TIMEOUT seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from tracker.models import Notification, PatientProfile, User
+from tracker.services.audit import audit_record
+from tracker.services.scheduling import patient_schedule_refresh
+
+logger = logging.getLogger(__name__)
+
+# A double-clicked "Resend" must not send two emails (and invalidate the first at once).
+RESEND_AFTER = timedelta(minutes=1)
+
+
+class InviteTokenGenerator(PasswordResetTokenGenerator):
+    # Its own salt: a password-reset token is never a valid invite token, nor the reverse.
+    key_salt = "tracker.services.invites.InviteTokenGenerator"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:  # type: ignore[override]
+        profile = user.patient_profile
+        # To the microsecond (SQLite and PostgreSQL keep them), so a resend within the same
+        # second as the previous send still gets a different link.
+        invited = profile.invited_at.isoformat() if profile.invited_at else ""
+        accepted = "accepted" if profile.invite_accepted_at else ""
+        return f"{super()._make_hash_value(user, timestamp)}{invited}{accepted}"
+
+
+invite_tokens = InviteTokenGenerator()
+
+
+def invite_valid_days() -> int:
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+
+
+def invite_expires_at(profile: PatientProfile) -> datetime | None:
+    if profile.invited_at is None:
+        return None
+    return profile.invited_at + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+
+
+def invite_path(profile: PatientProfile) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(profile.user.pk))
+    token = invite_tokens.make_token(profile.user)
+    return reverse("invite-accept", kwargs={"uidb64": uidb64, "token": token})
+
+
+def _invite_send(profile: PatientProfile) -> Notification:
+    """Write the notification row, then send; the row records the outcome either way."""
+    user = profile.user
+    assert profile.invited_at is not None
+    notification = Notification.objects.create(
+        clinic_id=profile.clinic_id,
+        recipient=user,
+        patient=profile,
+        kind=Notification.Kind.INVITE,
+        channel=Notification.Channel.EMAIL,
+        # One row per invite sent; invited_at changes with every send (resends included).
+        idempotency_key=f"invite:{profile.pk}:{profile.invited_at.isoformat()}",
+        local_date=profile.local_today(),
+    )
+    context = {
+        "patient_name": user.display_name,
+        "therapist_name": profile.therapist.display_name,
+        "clinic_name": profile.clinic.name,
+        "link": settings.REHABIT_SITE_URL.rstrip("/") + invite_path(profile),
+        "valid_days": invite_valid_days(),
+    }
+    subject = render_to_string("emails/invite_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/invite.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("emails/invite.html", context), "text/html")
+    notification.attempts = 1
+    try:
+        message.send()
+    except Exception as exc:  # any transport failure is recorded for a resend, not raised
+        logger.warning("invite email to patient %s failed: %s", profile.pk, exc)
+        notification.status = Notification.Status.FAILED
+        notification.last_error = str(exc)[:2000]
+    else:
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+    notification.save(update_fields=["attempts", "status", "last_error", "sent_at"])
+    return notification
+
+
+@dataclass(frozen=True)
+class InviteOutcome:
+    patient: PatientProfile
+    notification: Notification
+
+    @property
+    def sent(self) -> bool:
+        return self.notification.status == Notification.Status.SENT
+
+
+def patient_invite(
+    *,
+    actor: User,
+    therapist: User,
+    full_name: str,
+    email: str,
+    timezone_name: str,
+    condition: str = "",
+    request: HttpRequest | None = None,
+) -> InviteOutcome:
+    """Create the patient's account (no usable password) and email them the link."""
+    if therapist.clinic_id != actor.clinic_id or not therapist.is_therapist:
+        raise ValidationError(_("Choose a therapist of your clinic."))
+    if timezone_name not in zoneinfo.available_timezones():
+        raise ValidationError({"timezone": _("Choose a time zone from the list.")})
+    email = User.objects.normalize_email(email).strip().lower()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email,
+                None,  # unusable: the patient chooses one through the link
+                clinic_id=actor.clinic_id,
+                role=User.Role.PATIENT,
+                full_name=full_name.strip(),
+                timezone=timezone_name,
+            )
+            profile = PatientProfile.objects.create(
+                user=user,
+                clinic_id=actor.clinic_id,
+                therapist=therapist,
+                condition=condition.strip(),
+                invited_at=timezone.now(),
+            )
+            audit_record(action="patient.invited", actor=actor, request=request, patient=profile)
+    except IntegrityError as exc:
+        raise ValidationError({"email": _("This email address is already in use.")}) from exc
+    return InviteOutcome(patient=profile, notification=_invite_send(profile))
+
+
+def _lock(patient: PatientProfile) -> PatientProfile:
+    return (
+        PatientProfile.objects.select_for_update()
+        .select_related("user", "clinic", "therapist")
+        .get(pk=patient.pk)
+    )
+
+
+def invite_resend(
+    *, patient: PatientProfile, actor: User, request: HttpRequest | None = None
+) -> InviteOutcome:
+    """Send a fresh link; any earlier link stops working. Also invites imported patients."""
+    with transaction.atomic():
+        profile = _lock(patient)
+        if profile.invite_accepted_at is not None:
+            raise ValidationError(_("This patient has already accepted the invitation."))
+        now = timezone.now()
+        if profile.invited_at is not None and now - profile.invited_at < RESEND_AFTER:
+            raise ValidationError(
+                _("An invitation was sent less than a minute ago. Please wait a moment.")
+            )
+        profile.invited_at = now
+        profile.save(update_fields=["invited_at", "updated_at"])
+        audit_record(action="patient.invite_resent", actor=actor, request=request, patient=profile)
+    return InviteOutcome(patient=profile, notification=_invite_send(profile))
+
+
+@transaction.atomic
+def invite_revoke(
+    *, patient: PatientProfile, actor: User, request: HttpRequest | None = None
+) -> PatientProfile:
+    """Withdraw the invitation: every link sent so far stops working at once."""
+    profile = _lock(patient)
+    if profile.invite_accepted_at is not None:
+        raise ValidationError(_("This patient has already accepted the invitation."))
+    profile.invited_at = None
+    profile.save(update_fields=["invited_at", "updated_at"])
+    # A new random unusable password changes the token hash too: belt and braces.
+    profile.user.set_unusable_password()
+    profile.user.save(update_fields=["password"])
+    audit_record(action="patient.invite_revoked", actor=actor, request=request, patient=profile)
+    return profile
+
+
+def invite_user_from_link(uidb64: str, token: str) -> User | None:
+    """The invited patient a link belongs to, or None if it is invalid, used or expired."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = (
+        User.objects.filter(pk=pk, role=User.Role.PATIENT, is_active=True)
+        .select_related("patient_profile__clinic")
+        .first()
+    )
+    if user is None or not hasattr(user, "patient_profile"):
+        return None
+    profile = user.patient_profile
+    if profile.invited_at is None or profile.invite_accepted_at is not None:
+        return None
+    return user if invite_tokens.check_token(user, token) else None
+
+
+@transaction.atomic
+def invite_accept(
+    *, user: User, password: str, request: HttpRequest | None = None
+) -> PatientProfile:
+    """Set the patient's password and start their reminders; the link is now used up."""
+    profile = _lock(user.patient_profile)
+    if profile.invite_accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    profile.invite_accepted_at = timezone.now()
+    profile.save(update_fields=["invite_accepted_at", "updated_at"])
+    # Reminders and evaluations start once someone can actually log in to answer them.
+    patient_schedule_refresh(patient=profile)
+    audit_record(action="patient.invite_accepted", actor=user, request=request, patient=profile)
+    return profile

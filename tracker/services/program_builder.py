@@ -1,0 +1,248 @@
+"""The therapist's program builder: each edit goes through `prescribing`, so history is kept,
+and each is recorded in the audit trail.
+
+Edits take effect on the patient's local today: the days before keep the dosage that was in
+force then (old logs keep their own snapshot, and adherence of a past day uses its version).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from tracker.models import (
+    Exercise,
+    PatientProfile,
+    PrescribedExercise,
+    Program,
+    ProgramTemplate,
+    User,
+)
+from tracker.services.audit import audit_record
+from tracker.services.prescribing import (
+    DosageSpec,
+    prescription_add,
+    prescription_change_dosage,
+    prescription_remove,
+    program_create,
+)
+
+
+def _today(program: Program) -> date:
+    return program.patient.local_today()
+
+
+@transaction.atomic
+def program_start(
+    *,
+    patient: PatientProfile,
+    therapist: User,
+    title: str,
+    start_date: date,
+    goal: str = "",
+    phase_end_date: date | None = None,
+    template: ProgramTemplate | None = None,
+    request: HttpRequest | None = None,
+) -> Program:
+    """A new program (empty or from a template); the current one is completed, not lost."""
+    program = program_create(
+        patient=patient,
+        therapist=therapist,
+        title=title,
+        goal=goal,
+        start_date=start_date,
+        phase_end_date=phase_end_date,
+        template=template,
+    )
+    audit_record(
+        action="program.created",
+        actor=therapist,
+        request=request,
+        patient=patient,
+        target=program,
+        detail={"template": template.slug if template else None},
+    )
+    return program
+
+
+@transaction.atomic
+def program_details_update(
+    *,
+    program: Program,
+    actor: User,
+    title: str,
+    goal: str,
+    phase_end_date: date | None,
+    status: str,
+    request: HttpRequest | None = None,
+) -> Program:
+    if phase_end_date is not None and phase_end_date < program.start_date:
+        raise ValidationError(
+            {"phase_end_date": _("The phase can't end before the program starts.")}
+        )
+    if (
+        status == Program.Status.ACTIVE
+        and program.status != Program.Status.ACTIVE
+        and Program.objects.filter(patient_id=program.patient_id, status=Program.Status.ACTIVE)
+        .exclude(pk=program.pk)
+        .exists()
+    ):
+        raise ValidationError({"status": _("This patient already has another active program.")})
+    changed = {
+        name: value
+        for name, value in {
+            "title": title,
+            "goal": goal,
+            "phase_end_date": phase_end_date,
+            "status": status,
+        }.items()
+        if getattr(program, name) != value
+    }
+    if not changed:
+        return program
+    for name, value in changed.items():
+        setattr(program, name, value)
+    program.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        action="program.updated",
+        actor=actor,
+        request=request,
+        patient=program.patient,
+        target=program,
+        detail={"fields": sorted(changed)},
+    )
+    return program
+
+
+@transaction.atomic
+def program_exercise_add(
+    *,
+    program: Program,
+    exercise: Exercise,
+    actor: User,
+    dosage: DosageSpec | None = None,
+    notes: str = "",
+    request: HttpRequest | None = None,
+) -> PrescribedExercise:
+    """Add an exercise at its library dosage (or the one given), from today on."""
+    prescription = prescription_add(
+        program=program,
+        exercise=exercise,
+        dosage=dosage or DosageSpec.from_exercise(exercise),
+        valid_from=_today(program),
+        order=_next_order(program),
+        notes=notes,
+    )
+    audit_record(
+        action="prescription.added",
+        actor=actor,
+        request=request,
+        patient=program.patient,
+        target=prescription,
+        detail={"exercise": exercise.slug, "dosage": prescription.dosage_text()},
+    )
+    return prescription
+
+
+def _next_order(program: Program) -> int:
+    last = (
+        program.prescriptions.filter(valid_to__isnull=True)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+    )
+    return 0 if last is None else last + 1
+
+
+def program_dosage_change(
+    *,
+    prescription: PrescribedExercise,
+    dosage: DosageSpec,
+    notes: str,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> PrescribedExercise:
+    """A new version from today on; earlier days keep the version that was in force."""
+    before = prescription.dosage_text()
+    with transaction.atomic():
+        current = prescription_change_dosage(
+            prescription=prescription,
+            dosage=dosage,
+            notes=notes,
+            effective_on=_today(prescription.program),
+        )
+        audit_record(
+            action="prescription.changed",
+            actor=actor,
+            request=request,
+            patient=prescription.program.patient,
+            target=current,
+            detail={
+                "exercise": prescription.exercise.slug,
+                "from": before,
+                "to": current.dosage_text(),
+            },
+        )
+    return current
+
+
+@transaction.atomic
+def program_exercise_remove(
+    *, prescription: PrescribedExercise, actor: User, request: HttpRequest | None = None
+) -> None:
+    """Stop an exercise from today; it stays in the history (and adherence) of earlier days."""
+    if prescription.valid_to is not None:
+        raise ValidationError(_("This exercise is no longer in the program."))
+    program = prescription.program
+    prescription_remove(prescription=prescription, effective_on=_today(program))
+    audit_record(
+        action="prescription.removed",
+        actor=actor,
+        request=request,
+        patient=program.patient,
+        target=program,
+        detail={"exercise": prescription.exercise.slug},
+    )
+
+
+@transaction.atomic
+def program_exercise_move(
+    *,
+    prescription: PrescribedExercise,
+    offset: int,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> None:
+    """Move an exercise up (-1) or down (+1) among the program's current exercises.
+
+    Order is presentation, not dosage: it changes on the current versions in place.
+    """
+    program = prescription.program
+    rows = list(
+        PrescribedExercise.objects.select_for_update()
+        .filter(program=program, valid_to__isnull=True)
+        .order_by("order", "id")
+    )
+    index = next((i for i, r in enumerate(rows) if r.line == prescription.line), None)
+    if index is None:
+        raise ValidationError(_("This exercise is no longer in the program."))
+    target = index + offset
+    if not 0 <= target < len(rows):
+        return
+    rows[index], rows[target] = rows[target], rows[index]
+    for position, row in enumerate(rows):
+        if row.order != position:
+            row.order = position
+            row.save(update_fields=["order"])
+    audit_record(
+        action="prescription.reordered",
+        actor=actor,
+        request=request,
+        patient=program.patient,
+        target=program,
+        detail={"exercise": prescription.exercise.slug, "position": target + 1},
+    )

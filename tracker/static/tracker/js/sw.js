@@ -1,0 +1,92 @@
+/* Rehabit service worker: the app shell and the last copy of Today, for a flaky network.
+ *
+ * Served from /sw.js by a view that prepends `const REHABIT = {...}` with the shell's URLs
+ * (hashed names in production) and a version made from them. Submits are never cached or
+ * replayed here: the page's outbox keeps them (IndexedDB) and sends them with the CSRF token
+ * of the page, once, keyed by ids the server already knows.
+ */
+/* global REHABIT */
+"use strict";
+
+var SHELL_CACHE = "rehabit-shell-" + REHABIT.version;
+var PAGE_CACHE = "rehabit-pages";
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(
+    caches.open(SHELL_CACHE)
+      .then(function (cache) { return cache.addAll(REHABIT.shell); })
+      .then(function () { return self.skipWaiting(); })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf("rehabit-shell-") === 0 && name !== SHELL_CACHE;
+      }).map(function (name) { return caches.delete(name); }));
+    }).then(function () { return self.clients.claim(); })
+  );
+});
+
+function startsWithAny(url, prefixes) {
+  return prefixes.some(function (prefix) { return url.pathname.indexOf(prefix) === 0; });
+}
+
+// Pages: the network first, always (they show today's data); the last copy only when the
+// network fails, and the offline page when there is no copy.
+function networkFirst(request) {
+  return fetch(request).then(function (response) {
+    if (response.ok && !response.redirected && response.type === "basic") {
+      var copy = response.clone();
+      caches.open(PAGE_CACHE).then(function (cache) { cache.put(request, copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.open(PAGE_CACHE)
+      .then(function (cache) { return cache.match(request, { ignoreVary: true }); })
+      .then(function (cached) {
+        return cached || caches.match(REHABIT.offlineUrl, { ignoreVary: true });
+      });
+  });
+}
+
+// Static files: straight from the cache, refreshed in the background.
+function staleWhileRevalidate(request) {
+  return caches.open(SHELL_CACHE).then(function (cache) {
+    return cache.match(request).then(function (cached) {
+      var network = fetch(request).then(function (response) {
+        if (response.ok) { cache.put(request, response.clone()); }
+        return response;
+      }).catch(function () { return cached; });
+      return cached || network;
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") { return; }
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) { return; }
+  // Only the patient's own pages are handled; anything else goes straight to the network.
+  if (request.mode === "navigate") {
+    if (startsWithAny(url, REHABIT.keptPages)) {
+      event.respondWith(networkFirst(request));
+    } else if (startsWithAny(url, REHABIT.otherPages)) {
+      event.respondWith(fetch(request).catch(function () {
+        return caches.match(REHABIT.offlineUrl, { ignoreVary: true });
+      }));
+    }
+    return;
+  }
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(staleWhileRevalidate(request));
+  }
+});
+
+self.addEventListener("message", function (event) {
+  if (event.data && event.data.type === "logout") {
+    event.waitUntil(caches.delete(PAGE_CACHE));
+  }
+});

@@ -1,0 +1,84 @@
+"""Template helpers of the therapist's workspace."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import template
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tracker.models import Symptom
+from tracker.selectors.flags import open_flag_count
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_open_flags(context: template.Context) -> int:
+    """Unacknowledged flags on the user's patients, for the navigation badge (one query)."""
+    request = context.get("request")
+    if request is None:
+        return 0
+    return open_flag_count(request.user)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{number_format(round(value), 0)} %"
+
+
+@register.filter
+def rating(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return number_format(value, 1)
+
+
+@register.filter
+def schedule(dosage: Any) -> str:
+    """How often: "every day", "3 days a week" or the chosen weekdays, and times a day."""
+    if dosage.weekdays:
+        # Any Monday gives the locale's short weekday names; 4 March 2024 was one.
+        days = ", ".join(
+            date_format(date(2024, 3, 4 + d), "D") for d in range(7) if dosage.weekdays & (1 << d)
+        )
+    elif dosage.days_per_week >= 7:
+        days = _("every day")
+    else:
+        days = ngettext("%(n)s day a week", "%(n)s days a week", dosage.days_per_week) % {
+            "n": dosage.days_per_week
+        }
+    if dosage.times_per_day > 1:
+        times = ngettext("%(n)s time a day", "%(n)s times a day", dosage.times_per_day) % {
+            "n": dosage.times_per_day
+        }
+        return f"{days}, {times}"
+    return days
+
+
+@register.filter
+def symptom_names(values: list[str]) -> str:
+    """Stored symptom codes as the words the patient chose."""
+    labels = dict(Symptom.choices)
+    return ", ".join(str(labels.get(v, v)) for v in values or [])
+
+
+@register.filter
+def dosage_of_log(log: Any) -> str:
+    """What the patient actually did, in the same shape as the target."""
+    if log.status != "done":
+        return ""
+    sets = log.sets_done
+    amount = (
+        _("%(n)s s") % {"n": log.hold_seconds_done}
+        if log.hold_seconds_done is not None
+        else (_("%(n)s reps") % {"n": log.reps_done} if log.reps_done is not None else None)
+    )
+    if sets and amount:
+        return f"{sets} × {amount}"
+    return amount or (_("%(n)s sets") % {"n": sets} if sets else "")
