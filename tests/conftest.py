@@ -18,6 +18,12 @@ from tracker.services.prescribing import DosageSpec, prescription_add, program_c
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """A deliberately slow hasher protects real accounts; tests make hundreds of them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(email: str, clinic: Clinic, role: str, **extra: object) -> User:
     return User.objects.create_user(
         email, PASSWORD, clinic=clinic, role=role, full_name=email.split("@")[0].title(), **extra

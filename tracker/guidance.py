@@ -76,7 +76,7 @@ def traffic_light(pain: int, *, amber_from: int = 3, red_from: int = 6) -> Traff
         advice=_(
             "Your pain after exercising was %(pain)s out of 10. Next time, ease off: make the "
             "exercises smaller, slower or lighter. This does not mean you have done harm. Your "
-            "therapist will be told, so they can adjust your program with you."
+            "therapist sees this in your record, so they can adjust your program with you."
         )
         % {"pain": pain},
     )

@@ -25,7 +25,7 @@ def test_every_light_is_named_in_words():
 
 def test_red_says_the_therapist_will_be_told_and_never_alarms():
     red = traffic_light(8)
-    assert red.therapist_is_told and "Your therapist will be told" in red.advice
+    assert red.therapist_is_told and "Your therapist sees this in your record" in red.advice
     assert "does not mean you have done harm" in red.advice
     for word in ("danger", "emergency", "damage", "injury"):
         assert word not in red.advice.lower()
