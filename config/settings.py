@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,11 +53,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "tracker",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so every response (errors and the lockout page too) carries the policy.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +70,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication: sets each role's idle timeout on the session.
+    "tracker.middleware.SessionExpiryMiddleware",
+    # Last, as django-axes requires: it turns a flagged lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,12 +124,55 @@ AUTH_USER_MODEL = "tracker.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Axes first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login throttling (django-axes) ---------------------------------------------------------
+# Two limits, counted over the cool-off window:
+# - 5 failures for one account from one address lock that account on that address — enough
+#   for a patient fumbling a password on a phone, far too few to guess one;
+# - 10 failures for one account from anywhere lock the account, so spreading a guessing run
+#   over many addresses does not help. The per-account limit is higher so that one stranger
+#   cannot lock a real patient out as quickly as the patient locks themself out.
+# Addresses are never locked on their own: a clinic's patients may share one NAT address.
+# Lockouts end by themselves after AXES_COOLOFF_TIME; nothing is permanent, so locking out a
+# real user costs an attacker a steady effort and never more than a 15-minute wait.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_FAILURE_LIMIT = 5  # per account and address; the per-account limit is below
+REHABIT_AXES_ACCOUNT_FAILURE_LIMIT = 10
+AXES_HANDLER = "tracker.throttling.RehabitAxesHandler"
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Attempts made while locked out are refused without being counted, so hammering a locked
+# account does not keep pushing its cool-off further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Emails are case-insensitive: Pat@x and pat@x are one account to the lockout.
+AXES_USERNAME_CALLABLE = "tracker.throttling.lockout_username"
+# Behind the TLS proxy every REMOTE_ADDR is the proxy's; the client's address is the last
+# X-Forwarded-For entry, the one our proxy appended (the earlier ones the client can forge).
+AXES_CLIENT_IP_CALLABLE = "tracker.throttling.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "tracker.throttling.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Our login form posts the email in a field called "username" (Django's AuthenticationForm).
+AXES_USERNAME_FORM_FIELD = "username"
+
+# --- Sessions -------------------------------------------------------------------------------
+# tracker.middleware.SessionExpiryMiddleware sets each session's expiry on every request:
+# therapists (who see whole caseloads, often on shared clinic machines) are logged off after
+# 30 idle minutes; patients, on their own phones, after 14 idle days.
+REHABIT_THERAPIST_IDLE_TIMEOUT = timedelta(minutes=30)
+REHABIT_PATIENT_IDLE_TIMEOUT = timedelta(days=14)
+SESSION_COOKIE_AGE = int(REHABIT_PATIENT_IDLE_TIMEOUT.total_seconds())
 
 # --- Internationalisation: every user-facing string is marked; English only for now. --------
 LANGUAGE_CODE = "en"
@@ -228,9 +279,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
+# No inline scripts or styles: scripts are our static files or carry the per-response nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+REHABIT_BEHIND_PROXY = False  # production behind the TLS proxy turns it on below
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
@@ -240,6 +306,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        REHABIT_BEHIND_PROXY = True
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -6,3 +6,15 @@ class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("Rehabit tracker")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: signal receivers need the app registry to be ready.
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from tracker import middleware, signals
+
+        user_logged_in.connect(middleware.on_login, dispatch_uid="tracker.session.login")
+        user_logged_in.connect(signals.record_login, dispatch_uid="tracker.audit.login")
+        user_login_failed.connect(
+            signals.record_login_failed, dispatch_uid="tracker.audit.login_failed"
+        )

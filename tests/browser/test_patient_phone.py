@@ -28,7 +28,9 @@ def rate(page: Page, prefix: str, name: str, value: int) -> None:
 
 
 def wait_for_htmx(page: Page) -> None:
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    # Not wait_for_function: Playwright evaluates a string predicate with eval, which the
+    # Content Security Policy (rightly) forbids.
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 def no_sideways_scroll(page: Page) -> bool:

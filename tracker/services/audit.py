@@ -8,15 +8,12 @@ from django.db import models
 from django.http import HttpRequest
 
 from tracker.models import AuditEvent, PatientProfile, User
+from tracker.throttling import client_ip
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR is the proxy in production; SECURE_PROXY_SSL_HEADER setups also pass
-    # X-Forwarded-For, whose first entry is the client as the proxy saw it.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    # The same address the login throttle counts, so the two records agree.
+    return client_ip(request) if request is not None else None
 
 
 def audit_record(

@@ -1,0 +1,32 @@
+"""Authentication events in the audit trail (HIPAA audit controls): who logged in, and who
+tried and failed, from where. Connected in TrackerConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from tracker.models import User
+from tracker.services.audit import audit_record
+
+# Longer than any real email; an attacker's megabyte of "email" is not worth keeping.
+MAX_ATTEMPTED_EMAIL = 254
+
+
+def record_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    audit_record(action="auth.login", actor=user, request=request)
+
+
+def record_login_failed(
+    sender: Any,
+    credentials: dict[str, Any],
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    # Only the attempted email is kept — never the password, not even Django's masked copy.
+    attempted = credentials.get("username") or credentials.get(User.USERNAME_FIELD) or ""
+    detail: dict[str, Any] = {"email": str(attempted)[:MAX_ATTEMPTED_EMAIL]}
+    if request is not None and getattr(request, "axes_locked_out", False):
+        detail["locked_out"] = True
+    audit_record(action="auth.login_failed", request=request, detail=detail)
