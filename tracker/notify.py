@@ -91,7 +91,12 @@ class WebPushTransport:
         from pywebpush import WebPushException, webpush
 
         payload = json.dumps(
-            {"title": message.subject, "body": message.text, "url": message.url, "tag": message.tag}
+            {
+                "title": message.subject,
+                "body": message.extra.get("push_body", message.text),
+                "url": message.url,
+                "tag": message.tag,
+            }
         )
         delivered = 0
         failures: list[str] = []

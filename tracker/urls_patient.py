@@ -14,6 +14,7 @@ urlpatterns = [
     path("progress/", patient.progress, name="patient-progress"),
     path("settings/", patient.preferences, name="patient-settings"),
     path("settings/timezone/", patient.timezone_detect, name="patient-timezone-detect"),
+    path("settings/push/", patient.push_subscribe, name="patient-push-subscribe"),
     path("exercises/<int:prescribed_id>/", patient.exercise_detail, name="patient-exercise"),
     path("learn/<slug:slug>/", patient.explanation, name="patient-explanation"),
     path("offline/", patient.offline, name="patient-offline"),

@@ -27,7 +27,7 @@ def test_it_shows_the_current_settings(as_pat, pat):
 
 def test_it_is_cleanly_sectioned(as_pat):
     html = as_pat.get(URL).content.decode()
-    assert html.count('class="card settings-section"') == 2
+    assert html.count('class="card settings-section"') == 3  # reminders, this phone, account
 
 
 def test_it_saves_and_moves_the_next_reminder(as_pat, pat):

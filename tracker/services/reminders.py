@@ -86,6 +86,7 @@ def reminder_message(patient: PatientProfile) -> Message:
         html=render_to_string("emails/reminder.html", context),
         url=url,
         tag="reminder",
+        extra={"push_body": _("Whenever suits you today: your exercises and a quick check-in.")},
     )
 
 

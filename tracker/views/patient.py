@@ -76,6 +76,7 @@ from tracker.services.preferences import (
     patient_preferences_update,
     patient_timezone_detected,
 )
+from tracker.services.push import push_subscription_delete, push_subscription_save
 
 TODAY = "tracker/patient/today.html"
 CHECKIN = "tracker/patient/checkin.html"
@@ -495,7 +496,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
             },
             current_timezone=current,
         )
-        return render(request, SETTINGS, _page_context(patient, "settings") | {"form": form})
+        return render(
+            request, SETTINGS, _page_context(patient, "settings") | {"form": form} | _push(patient)
+        )
 
     form = PreferencesForm(request.POST, current_timezone=current)
     saved = False
@@ -515,7 +518,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if saved and not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("Settings saved."))
         return HttpResponseRedirect(reverse("patient-settings"))
-    context = _page_context(patient, "settings") | {"form": form, "saved": saved}
+    context = _page_context(patient, "settings") | {"form": form, "saved": saved} | _push(patient)
     return _page(request, SETTINGS, "form", context, status=200 if saved else INVALID)
 
 
@@ -644,3 +647,36 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     # Browsers check for a new worker on navigation; it must never be served stale.
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_POST
+@patient_required
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    """The browser's push subscription, posted by push.js as JSON; DELETE-like with remove."""
+    try:
+        payload = json.loads(request.body or b"{}")
+        endpoint = str(payload["endpoint"])
+        keys = payload.get("keys") or {}
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _("Push could not be turned on.")}, status=400)
+    if payload.get("remove"):
+        push_subscription_delete(user=request.user, endpoint=endpoint)  # type: ignore[arg-type]
+        return JsonResponse({"subscribed": False})
+    try:
+        push_subscription_save(
+            user=request.user,  # type: ignore[arg-type]
+            endpoint=endpoint,
+            p256dh=str(keys.get("p256dh", "")),
+            auth=str(keys.get("auth", "")),
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"subscribed": True})
+
+
+def _push(patient: PatientProfile) -> dict[str, Any]:
+    """What the push section needs: the server's public key, and whether this user has any."""
+    return {
+        "vapid_public_key": settings.VAPID_PUBLIC_KEY,
+        "push_subscribed": patient.user.push_subscriptions.exists(),
+    }

@@ -90,3 +90,21 @@ self.addEventListener("message", function (event) {
     event.waitUntil(caches.delete(PAGE_CACHE));
   }
 });
+
+// Web push: the reminder carries no health data, only a title, a line and where to go.
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  event.waitUntil(self.registration.showNotification(data.title || "Rehabit", {
+    body: data.body || "",
+    tag: data.tag || "rehabit",
+    data: { url: data.url || "/today/" },
+    icon: "/static/tracker/icons/icon-192.png",
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || "/today/";
+  event.waitUntil(self.clients.openWindow(url));
+});
