@@ -68,4 +68,9 @@ urlpatterns = [
     path("library/new/", library.exercise_edit, name="therapist-exercise-new"),
     path("library/<int:exercise_id>/edit/", library.exercise_edit, name="therapist-exercise-edit"),
     path("import/", imports.import_caseload_view, name="therapist-import"),
+    path(
+        "notifications/",
+        therapist.notification_problems_view,
+        name="therapist-notification-problems",
+    ),
 ]

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from tracker.access import flag_for_therapist, therapist_required
+from tracker.access import clinic_admin_required, flag_for_therapist, therapist_required
 from tracker.selectors.caseload import caseload_page
 from tracker.selectors.flags import flag_inbox
+from tracker.selectors.notifications import notification_problems
 from tracker.selectors.operations import background_status
 from tracker.services.flag_review import flag_acknowledge, flag_resolve
 from tracker.therapist_forms import CaseloadFilterForm, FlagActionForm, FlagFilterForm
@@ -124,3 +125,11 @@ def flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Flag for %(name)s resolved.") % {"name": name})
     return redirect_after_post(request, reverse("therapist-flags"))
+
+
+@require_GET
+@clinic_admin_required
+def notification_problems_view(request: HttpRequest) -> HttpResponse:
+    """Reminders and alerts that could not be delivered, with the reason, for the clinic admin."""
+    rows = notification_problems(request.user.clinic)  # type: ignore[union-attr]
+    return render(request, "tracker/therapist/notifications.html", {"rows": rows})
