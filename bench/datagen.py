@@ -62,8 +62,8 @@ TIMEZONES = (
     "Asia/Kolkata",
     "UTC",
 )
-# Patients per import call: ~13,000 sessions each, well inside SQLite's 32,766 variables of
-# the importer's `client_id IN (…)` lookups, and a bounded amount of memory per call.
+# Patients per import call: ~7,000 sessions each, inside SQLite's bound-variable limit (32,766
+# in default builds) for the importer's `client_id IN (…)` lookups, and bounded memory.
 IMPORT_CHUNK = 50
 
 

@@ -151,6 +151,9 @@ class Patient:
     """A logged-in phone: what Today shows it, and the session its ticks go to."""
 
     browser: Browser
+    # The floor goes out without cookies: a logged-in request also loads the session and
+    # the user in middleware, and the floor is one indexed read, whatever the stack adds.
+    anonymous: Browser
     today: TodayPage | None = None
     checkin_url: str = ""
     session_client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
@@ -224,58 +227,75 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+def _stats(latencies: list[float]) -> dict[str, object]:
+    ok = len(latencies)
+    return {
+        "ok": ok,
+        "median_ms": round(1000 * statistics.median(latencies), 2) if ok else None,
+        "p95_ms": round(1000 * percentile(latencies, 0.95), 2) if ok else None,
+        "p99_ms": round(1000 * percentile(latencies, 0.99), 2) if ok else None,
+    }
+
+
 def run_phase(
     actors: list[Any],
-    action: Callable[[Any], Response],
+    actions: dict[str, Callable[[Any], Response]],
+    cycle: list[str],
     *,
     requests: int,
     seconds: float,
     expect: int = 200,
-) -> dict[str, object]:
-    """All actors at once, each in its own thread, until the request or time budget is spent."""
+) -> dict[str, dict[str, object]]:
+    """All actors at once, each in its own thread, until the request or time budget is spent.
+
+    Each actor goes round ``cycle`` (one name for a phase of one path; several to interleave
+    paths, so they are measured under the same load from the rest of the machine).
+    """
     lock = threading.Lock()
     taken = 0
-    latencies: list[float] = []
-    statuses: Counter[int] = Counter()
+    latencies: dict[str, list[float]] = {name: [] for name in actions}
+    statuses: dict[str, Counter[int]] = {name: Counter() for name in actions}
     start = time.perf_counter()
     deadline = start + seconds
     finished = [start]
 
-    def work(actor: Any) -> None:
+    def work(actor: Any, offset: int) -> None:
         nonlocal taken
+        step = offset
         while True:
             with lock:
                 if taken >= requests or time.perf_counter() > deadline:
                     return
                 taken += 1
+            name = cycle[step % len(cycle)]
+            step += 1
             began = time.perf_counter()
-            response = action(actor)
+            response = actions[name](actor)
             ended = time.perf_counter()
             with lock:
-                statuses[response.status] += 1
+                statuses[name][response.status] += 1
                 if response.status == expect:
-                    latencies.append(ended - began)
+                    latencies[name].append(ended - began)
                 finished[0] = max(finished[0], ended)
 
-    threads = [threading.Thread(target=work, args=(a,)) for a in actors]
+    threads = [threading.Thread(target=work, args=(a, i)) for i, a in enumerate(actors)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = finished[0] - start
-    ok = len(latencies)
-    return {
-        "requests": sum(statuses.values()),
-        "ok": ok,
-        "errors": sum(n for status, n in statuses.items() if status != expect),
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "concurrency": len(actors),
-        "seconds": round(wall, 2),
-        "rps": round(ok / wall, 1) if wall > 0 else 0.0,
-        "median_ms": round(1000 * statistics.median(latencies), 2) if ok else None,
-        "p95_ms": round(1000 * percentile(latencies, 0.95), 2) if ok else None,
-        "p99_ms": round(1000 * percentile(latencies, 0.99), 2) if ok else None,
-    }
+    report = {}
+    for name in dict.fromkeys(cycle):
+        report[name] = {
+            "requests": sum(statuses[name].values()),
+            "errors": sum(n for status, n in statuses[name].items() if status != expect),
+            "statuses": {str(k): v for k, v in sorted(statuses[name].items())},
+            "concurrency": len(actors),
+            "seconds": round(wall, 2),
+            "rps": round(len(latencies[name]) / wall, 1) if wall > 0 else 0.0,
+            **_stats(latencies[name]),
+        }
+    return report
 
 
 def page_weight(patient: Patient) -> dict[str, object]:
@@ -336,7 +356,7 @@ def main() -> None:
 
     patients = []
     for account in job["patients"]:
-        patient = Patient(Browser(host, port))
+        patient = Patient(Browser(host, port), Browser(host, port))
         patient.browser.login(account["email"], password)
         if patient.read_today().status != 200 or patient.today is None:
             raise RuntimeError(f"{account['email']}: Today did not show a plan to tick")
@@ -355,22 +375,23 @@ def main() -> None:
 
     floor_path = job["floor_path"]
     actions: dict[str, tuple[list[Any], Callable[[Any], Response]]] = {
-        "floor": (patients, lambda p: p.browser.request("GET", floor_path)),
+        "floor": (patients, lambda p: p.anonymous.request("GET", floor_path)),
         "today": (patients, lambda p: p.read_today()),
         "tick": (patients, lambda p: p.tick()),
         "checkin": (patients, lambda p: p.check_in()),
         "caseload": (therapists, lambda b: b.request("GET", "/clinic/caseload/")),
         "clinic": (admins, lambda b: b.request("GET", "/clinic/caseload/?scope=clinic")),
     }
+    calls = {name: action for name, (_, action) in actions.items()}
     results: dict[str, object] = {}
     for phase in phases:
-        actors, action = actions[phase["name"]]
-        actors = actors[: phase.get("concurrency", len(actors))]
+        cycle = phase.get("cycle", [phase["name"]])
+        actors = actions[cycle[-1]][0][: phase.get("concurrency", 2)]
+        budget = {"requests": phase["requests"], "seconds": phase["seconds"]}
         # Warm-up: every worker process has imported, compiled templates and connected.
-        run_phase(actors, action, requests=phase["warmup"], seconds=phase["seconds"])
-        results[phase["name"]] = run_phase(
-            actors, action, requests=phase["requests"], seconds=phase["seconds"]
-        )
+        run_phase(actors, calls, cycle, requests=phase["warmup"], seconds=phase["seconds"])
+        measured = run_phase(actors, calls, cycle, **budget)
+        results[phase["name"]] = measured if len(measured) > 1 else measured[cycle[0]]
     first = patients[0]
     assert first.today is not None
     endpoints = {"today": "/today/", "tick": first.today.tick_url, "checkin": first.checkin_url}

@@ -80,6 +80,14 @@ def patient_queries(patient_id: int) -> dict[str, int]:
     return {"today": today, "tick": tick_queries, "checkin": checkin_queries}
 
 
+def floor_queries(path: str) -> int:
+    """The floor as the load generator sends it: without a session."""
+    status, count = _count(Client(HTTP_HOST=HOST), "get", path)
+    if status != 200:
+        raise RuntimeError(f"the floor answered {status}")
+    return count
+
+
 def caseload_queries(email: str, query: str = "") -> int:
     client = Client(HTTP_HOST=HOST)
     client.force_login(User.objects.get(email=email))
