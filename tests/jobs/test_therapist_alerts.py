@@ -97,3 +97,22 @@ def test_old_news_is_not_repeated_in_the_next_digest(pat, alice):
     flags_apply(patient=pat, as_of=date(2026, 10, 4), findings=[finding()], thresholds=T)
     FlagEvent.objects.update(at=datetime(2026, 10, 5, 2, 0, tzinfo=UTC) - timedelta(days=3))
     assert digest_send(therapist_id=alice.pk, local_date=date(2026, 10, 5)) is None
+
+
+def test_an_escalation_keeps_a_therapist_s_acknowledgement(pat):
+    from tracker.services.flags import _states
+
+    flags_apply(
+        patient=pat, as_of=date(2026, 10, 1), findings=[finding(severity="medium")], thresholds=T
+    )
+    read_by_the_batch = _states({pat.pk: date(2026, 10, 2)})[pat.pk]
+    Flag.objects.update(status="acknowledged")  # the therapist acts while the batch runs
+    flags_apply(
+        patient=pat,
+        as_of=date(2026, 10, 2),
+        findings=[finding(severity="high")],
+        thresholds=T,
+        state=read_by_the_batch,
+    )
+    flag = Flag.objects.get()
+    assert flag.severity == "high" and flag.status == "acknowledged"

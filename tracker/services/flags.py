@@ -47,31 +47,60 @@ class FlagChange:
         }
 
 
-def _state(patient: PatientProfile, as_of: date) -> tuple[dict, dict, dict[str, Flag]]:
-    open_rows = {f.kind: f for f in Flag.objects.filter(patient=patient).exclude(status="resolved")}
-    open_flags = {
-        trends.FlagKind(kind): trends.OpenFlag(trends.Severity(f.severity), f.opened_on)
-        for kind, f in open_rows.items()
-    }
-    resolved: dict[trends.FlagKind, trends.ResolvedFlag] = {}
-    for f in Flag.objects.filter(
-        patient=patient, status="resolved", resolved_on__lte=as_of
-    ).order_by("resolved_on", "id"):
-        resolved[trends.FlagKind(f.kind)] = trends.ResolvedFlag(
-            trends.Severity(f.severity), f.resolved_on
+FlagState = tuple[
+    dict[trends.FlagKind, trends.OpenFlag],
+    dict[trends.FlagKind, trends.ResolvedFlag],
+    dict[str, Flag],
+]
+
+
+def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
+    """Each patient's open flags and latest resolved flag per kind, in two queries."""
+    states: dict[int, FlagState] = {pid: ({}, {}, {}) for pid in as_of}
+    for f in Flag.objects.filter(patient_id__in=list(as_of)).exclude(status="resolved"):
+        open_flags, _resolved, rows = states[f.patient_id]
+        rows[f.kind] = f
+        open_flags[trends.FlagKind(f.kind)] = trends.OpenFlag(
+            trends.Severity(f.severity), f.opened_on
         )
-    return open_flags, resolved, open_rows
+    for kind, severity, resolved_on, pid in (
+        Flag.objects.filter(patient_id__in=list(as_of), status="resolved")
+        .order_by("resolved_on", "id")
+        .values_list("kind", "severity", "resolved_on", "patient_id")
+    ):
+        if resolved_on <= as_of[pid]:
+            states[pid][1][trends.FlagKind(kind)] = trends.ResolvedFlag(
+                trends.Severity(severity), resolved_on
+            )
+    return states
 
 
-@transaction.atomic
 def flags_apply(
     *, patient: PatientProfile, as_of: date, findings: list[trends.Finding],
-    thresholds: trends.Thresholds,
+    thresholds: trends.Thresholds, state: FlagState | None = None,
 ) -> list[FlagChange]:  # fmt: skip
-    """Bring the patient's flags in line with the findings for local day ``as_of``."""
-    open_flags, resolved, rows = _state(patient, as_of)
+    """Bring the patient's flags in line with the findings for local day ``as_of``.
+
+    ``state`` is the patient's flags as a batch read them (see ``_states``); a patient with
+    nothing to write costs no transaction, which keeps workers from queueing on SQLite's lock.
+    """
+    open_flags, resolved, rows = state or _states({patient.pk: as_of})[patient.pk]
+    actions = [
+        a
+        for a in trends.reconcile(open_flags, resolved, findings, as_of, thresholds)
+        if a.action != trends.FlagActionKind.SUPPRESS
+    ]
+    if not actions:
+        return []
+    with transaction.atomic():
+        return _write(patient, as_of, actions, rows)
+
+
+def _write(
+    patient: PatientProfile, as_of: date, actions: list[trends.FlagAction], rows: dict[str, Flag]
+) -> list[FlagChange]:
     changes: list[FlagChange] = []
-    for action in trends.reconcile(open_flags, resolved, findings, as_of, thresholds):
+    for action in actions:
         kind = action.kind.value
         finding = action.finding
         if action.action == trends.FlagActionKind.OPEN and finding is not None:
@@ -98,7 +127,16 @@ def flags_apply(
             flag.evidence = finding.evidence
             flag.last_evaluated_on = as_of
             flag.escalated_at = timezone.now()
-            flag.save()
+            # Only the evaluation's own fields: a therapist may have acknowledged it meanwhile.
+            flag.save(
+                update_fields=[
+                    "severity",
+                    "summary",
+                    "evidence",
+                    "last_evaluated_on",
+                    "escalated_at",
+                ]
+            )
             changes.append(_event(patient, flag, FlagEvent.Action.ESCALATED, "escalated", as_of))
         elif action.action == trends.FlagActionKind.UPDATE and finding is not None:
             Flag.objects.filter(pk=rows[kind].pk).update(
@@ -111,7 +149,15 @@ def flags_apply(
             flag.resolved_on = as_of
             flag.resolved_at = timezone.now()
             flag.last_evaluated_on = as_of
-            flag.save()
+            flag.save(
+                update_fields=[
+                    "status",
+                    "resolution",
+                    "resolved_on",
+                    "resolved_at",
+                    "last_evaluated_on",
+                ]
+            )
             changes.append(_event(patient, flag, FlagEvent.Action.CLEARED, "resolved", as_of))
     return changes
 
@@ -179,12 +225,17 @@ def trends_evaluate_patients(
         end=latest,
         adherence_until=adherence_until,
     )
+    states = _states(days)
     for patient in patients:
         t = by_clinic.setdefault(patient.clinic_id, clinic_thresholds(patient.clinic))
         day = days[patient.pk]
         window = windows[patient.pk].until(day)
         changes += flags_apply(
-            patient=patient, as_of=day, findings=trends.evaluate(window, t), thresholds=t
+            patient=patient,
+            as_of=day,
+            findings=trends.evaluate(window, t),
+            thresholds=t,
+            state=states[patient.pk],
         )
     return changes
 
