@@ -2,7 +2,7 @@ from .base import RATING_MAX, RATING_MIN, SLEEP_HOURS_CHOICES
 from .flags import Flag, FlagEvent, FlagKind, Severity
 from .library import Exercise, ProgramTemplate, ProgramTemplateItem, Side
 from .logbook import DailyCheckin, ExerciseLog, Session, Symptom
-from .operations import AuditEvent, Notification, PushSubscription, WorkerHeartbeat
+from .operations import AuditEvent, DeletionRequest, Notification, PushSubscription, WorkerHeartbeat
 from .people import Clinic, PatientProfile, TherapistNote, User
 from .programs import PrescribedExercise, Program
 
@@ -13,6 +13,7 @@ __all__ = [
     "AuditEvent",
     "Clinic",
     "DailyCheckin",
+    "DeletionRequest",
     "Exercise",
     "ExerciseLog",
     "Flag",

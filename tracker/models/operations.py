@@ -123,7 +123,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["clinic", "at"])]
+        indexes = [
+            models.Index(fields=["clinic", "at"]),
+            models.Index(fields=["clinic", "action", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action}"
@@ -135,6 +138,56 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail is append-only.")
+
+
+class DeletionRequest(models.Model):
+    """A patient's request to delete their health data, confirmed by a clinic admin.
+
+    The request outlives the data it names: once carried out, ``patient`` is cleared and
+    ``patient_ref`` keeps the id the audit trail refers to.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the clinic")
+        COMPLETED = "completed", _("Deleted")
+        CANCELLED = "cancelled", _("Cancelled by the patient")
+        DECLINED = "declined", _("Declined by the clinic")
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        PatientProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deletion_requests",
+    )
+    patient_ref = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # A second tap on "request deletion" finds the first request, not a new one.
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="pending"),
+                name="deletion_request_one_pending_per_patient",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "completed", "cancelled", "declined"]),
+                name="deletion_request_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"deletion of patient {self.patient_ref} ({self.status})"
 
 
 class WorkerHeartbeat(models.Model):

@@ -28,6 +28,8 @@ class Clinic(TimeStamped):
     # Traffic-light cut-offs shown to patients after a session (sources differ, so settings).
     traffic_amber_from = models.PositiveSmallIntegerField(_("amber from pain"), default=3)
     traffic_red_from = models.PositiveSmallIntegerField(_("red from pain"), default=6)
+    # When on, every therapist of the clinic must sign in with a second factor.
+    require_two_factor = models.BooleanField(_("require two-factor sign-in"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -91,6 +93,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
     # Therapists: when the next daily flag digest is due (UTC, from their local 07:00).
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Two-factor sign-in (TOTP, RFC 6238). The secret only counts once it is confirmed with a
+    # code; the last accepted time step stops a code being replayed within its window.
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
+    # One-time recovery codes, stored as password hashes (never in the clear).
+    totp_recovery_codes = models.JSONField(default=list, blank=True)
 
     objects = UserManager()
 
@@ -138,6 +147,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret) and self.totp_confirmed_at is not None
 
 
 def default_reminder_time() -> time:
