@@ -6,9 +6,35 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from tracker.models import AuditEvent, PatientProfile, User
 from tracker.throttling import client_ip
+
+# Every kind of audited event, with the words the clinic admin reads in the audit log.
+# ``audit_record`` refuses an action that is not listed, so a new kind cannot slip in unnamed.
+AUDIT_ACTIONS: dict[str, str] = {
+    "auth.login": _("Signed in"),
+    "auth.login_failed": _("Failed sign-in"),
+    "caseload.imported": _("Imported logs"),
+    "exercise.created": _("Added a clinic exercise"),
+    "exercise.updated": _("Changed a clinic exercise"),
+    "flag.acknowledged": _("Acknowledged a flag"),
+    "flag.resolved": _("Resolved a flag"),
+    "note.added": _("Added a note"),
+    "patient.exported": _("Exported a patient's data"),
+    "patient.invite_accepted": _("Accepted an invitation"),
+    "patient.invite_resent": _("Resent an invitation"),
+    "patient.invite_revoked": _("Revoked an invitation"),
+    "patient.invited": _("Invited a patient"),
+    "patient.viewed": _("Viewed a patient record"),
+    "prescription.added": _("Added an exercise to a program"),
+    "prescription.changed": _("Changed a dosage"),
+    "prescription.removed": _("Removed an exercise from a program"),
+    "prescription.reordered": _("Reordered a program"),
+    "program.created": _("Started a program"),
+    "program.updated": _("Changed a program"),
+}
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
@@ -25,7 +51,9 @@ def audit_record(
     target: models.Model | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. ``action`` is a dotted name such as "patient.viewed"."""
+    """Append one event. ``action`` is a dotted name listed in ``AUDIT_ACTIONS``."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}: add it to AUDIT_ACTIONS.")
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user  # type: ignore[assignment]
     clinic_id = None
