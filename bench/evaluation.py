@@ -118,6 +118,28 @@ def scan_floor(ids: list[int], *, repeat: int = 5) -> dict[str, object]:
             rows = sum(r["n"] for r in result)
         return statistics.median(timings), rows
 
+    def inputs() -> float:
+        """One GROUP BY over each table the evaluation reads, in the same window: check-ins,
+        sessions and done exercise logs (shown beside the target, not judged)."""
+        from tracker.models import ExerciseLog, Session
+
+        timings = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            for model, extra in (
+                (DailyCheckin, {}),
+                (Session, {}),
+                (ExerciseLog, {"status": "done"}),
+            ):
+                list(
+                    model.objects.filter(patient_id__in=ids, local_date__gte=start, **extra)
+                    .values("patient_id")
+                    .annotate(n=Count("id"))
+                    .order_by()
+                )
+            timings.append(time.perf_counter() - began)
+        return statistics.median(timings)
+
     window_seconds, window_rows = scan(local_date__gte=start)
     full_seconds, full_rows = scan()
     return {
@@ -126,6 +148,7 @@ def scan_floor(ids: list[int], *, repeat: int = 5) -> dict[str, object]:
         "window_checkins": window_rows,
         "history_seconds": round(full_seconds, 4),
         "history_checkins": full_rows,
+        "inputs_seconds": round(inputs(), 4),
     }
 
 

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication: sets each role's idle timeout on the session.
     "tracker.middleware.SessionExpiryMiddleware",
+    # After authentication and htmx: two-factor sign-in for clinic therapists, answered from
+    # the session (no query on an ordinary page).
+    "tracker.middleware.TwoFactorMiddleware",
     # Last, as django-axes requires: it turns a flagged lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,7 +130,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Axes first: it refuses a locked-out client before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "tracker.auth_backends.ClinicModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,6 +168,8 @@ AXES_LOCKOUT_CALLABLE = "tracker.throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Our login form posts the email in a field called "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Wrong sign-in codes count too (tracker.views.two_factor); what was typed is not kept.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 # --- Sessions -------------------------------------------------------------------------------
 # tracker.middleware.SessionExpiryMiddleware sets each session's expiry on every request:
@@ -326,3 +331,6 @@ VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@rehabit.test")
 # --- Product defaults -----------------------------------------------------------------------
 REHABIT_DEFAULT_REMINDER_TIME = "18:00"
 REHABIT_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The largest CSV file a clinic admin may upload on the import page. Django keeps a bigger
+# upload in a temporary file until the form refuses it: cap request sizes at the proxy too.
+REHABIT_IMPORT_MAX_BYTES = int(os.environ.get("REHABIT_IMPORT_MAX_BYTES", 20 * 1024 * 1024))

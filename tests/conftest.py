@@ -6,16 +6,32 @@ Other Clinic: charlie (therapist) and oscar (his patient) — the outsiders.
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tracker.models import Clinic, Exercise, PatientProfile, User
 from tracker.services.prescribing import DosageSpec, prescription_add, program_create
 
 PASSWORD = "correct horse battery staple"
+
+# Property-based tests draw the same examples on every run and keep no example database, so
+# a failure seen once is seen everywhere. HYPOTHESIS_PROFILE=thorough explores far more.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile(
+    "ci", max_examples=20, derandomize=True, print_blob=True, **_HYPOTHESIS_COMMON
+)
+hypothesis_settings.register_profile("thorough", max_examples=400, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

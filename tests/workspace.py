@@ -17,13 +17,17 @@ from tracker.models import (
     ExerciseLog,
     Flag,
     FlagEvent,
+    Notification,
     PatientProfile,
     PrescribedExercise,
     Program,
+    PushSubscription,
     Session,
     User,
 )
 from tracker.selectors.plan import plan_for_day
+from tracker.services.audit import audit_record
+from tracker.services.flag_review import flag_acknowledge
 from tracker.services.logbook import (
     CheckinValues,
     LogDetails,
@@ -32,7 +36,13 @@ from tracker.services.logbook import (
     session_finish,
     session_start,
 )
-from tracker.services.prescribing import DosageSpec, prescription_add, program_create
+from tracker.services.prescribing import (
+    DosageSpec,
+    prescription_add,
+    prescription_change_dosage,
+    program_create,
+)
+from tracker.services.therapist_notes import note_add
 
 
 def make_flag(
@@ -187,3 +197,50 @@ def caseload_of(
 def reload(obj: Model) -> Model:
     obj.refresh_from_db()
     return obj
+
+
+def full_record(patient: PatientProfile, therapist: User, *, days: int = 3) -> dict[str, Model]:
+    """A patient with a row in every model that holds their data: a program whose dosage
+    changed, days of sessions and check-ins, a skipped exercise, a flag a therapist acted on,
+    a care-team note, reminders, a flag alert to the therapist, a phone subscribed to push,
+    and audit events about the record."""
+    today = patient.local_today()
+    program = give_program(patient, therapist, today - timedelta(days=days + 1))
+    live_days(patient, days, pain=4, symptoms=("aching", "tingling"))
+    bridge = program.prescriptions.get(exercise__slug="glute-bridge", valid_to__isnull=True)
+    prescription_change_dosage(
+        prescription=bridge,
+        dosage=DosageSpec(sets=3, reps=15, hold_seconds=None),
+        notes="Slow on the way down",
+        effective_on=today,
+    )
+    skipped = ExerciseLog.objects.filter(patient=patient).order_by("id").first()
+    ExerciseLog.objects.filter(pk=skipped.pk).update(
+        status="skipped", skip_reason="=knee too sore", sets_done=None, reps_done=None
+    )
+    flag = make_flag(patient, "pain_spike", "medium")
+    flag_acknowledge(flag=flag, therapist=therapist, note="Called; settling already")
+    note = note_add(patient=patient, author=therapist, text="Responds well to bridges")
+    reminder = Notification.objects.create(
+        clinic=patient.clinic, recipient=patient.user, patient=patient, kind="reminder",
+        channel="email", idempotency_key=f"reminder:{patient.pk}:{today}:email", status="sent",
+        subject="Time for your exercises", sent_at=timezone.now(),
+    )  # fmt: skip
+    alert = Notification.objects.create(
+        clinic=patient.clinic, recipient=therapist, patient=patient, kind="flag_alert",
+        channel="email", idempotency_key=f"flag-alert:{flag.pk}", status="sent",
+        subject=f"High flag: {patient.user.display_name} — Pain spike",
+    )  # fmt: skip
+    push = PushSubscription.objects.create(
+        user=patient.user, endpoint=f"https://push.example.test/send/{patient.pk}-secret-token",
+        p256dh="BNc-public-key", auth="auth-secret",
+    )  # fmt: skip
+    audit_record(action="patient.viewed", actor=therapist, patient=patient, detail={"days": 28})
+    return {
+        "program": program,
+        "flag": flag,
+        "note": note,
+        "reminder": reminder,
+        "alert": alert,
+        "push": push,
+    }

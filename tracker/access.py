@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from tracker.models import (
     DailyCheckin,
+    DeletionRequest,
     Exercise,
     Flag,
     PatientProfile,
@@ -90,9 +91,14 @@ def own_patient_profile(user: User | Any) -> PatientProfile:
     if not getattr(user, "is_authenticated", False) or not user.is_patient:
         raise Http404
     try:
-        return PatientProfile.objects.select_related("user", "clinic", "therapist").get(user=user)
+        # Loaded with the user by tracker.auth_backends (no query of its own).
+        profile = user.patient_profile
     except PatientProfile.DoesNotExist as exc:
         raise Http404 from exc
+    profile.user = user
+    if user.clinic_id == profile.clinic_id and User.clinic.is_cached(user):
+        profile.clinic = user.clinic
+    return profile
 
 
 def patients_visible_to(user: User) -> QuerySet[PatientProfile]:
@@ -230,4 +236,27 @@ def prescription_for_patient(patient: PatientProfile, prescribed_id: int) -> Pre
             pk=prescribed_id, program__patient=patient
         )
     except PrescribedExercise.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def clinic_therapist_for_admin(user: User, therapist_id: int) -> User:
+    """Another therapist of a clinic admin's own clinic. The admin's own account is not one
+    of them (they change their own sign-in on their own account page, with their password)."""
+    if not (_is_clinic_therapist(user) and user.is_clinic_admin) or therapist_id == user.pk:
+        raise Http404
+    try:
+        return User.objects.get(pk=therapist_id, clinic_id=user.clinic_id, role=User.Role.THERAPIST)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def deletion_request_for_admin(user: User, request_id: int) -> DeletionRequest:
+    """A request to delete a patient's data, for a clinic admin of the patient's clinic."""
+    if not (_is_clinic_therapist(user) and user.is_clinic_admin):
+        raise Http404
+    try:
+        return DeletionRequest.objects.select_related("patient__user").get(
+            pk=request_id, clinic_id=user.clinic_id, patient__clinic_id=user.clinic_id
+        )
+    except DeletionRequest.DoesNotExist as exc:
         raise Http404 from exc

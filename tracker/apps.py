@@ -9,12 +9,18 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: signal receivers need the app registry to be ready.
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import (
+            user_logged_in,
+            user_logged_out,
+            user_login_failed,
+        )
 
-        from tracker import middleware, signals
+        from tracker import middleware, sign_in, signals
 
         user_logged_in.connect(middleware.on_login, dispatch_uid="tracker.session.login")
+        user_logged_in.connect(sign_in.on_login, dispatch_uid="tracker.sign_in.login")
         user_logged_in.connect(signals.record_login, dispatch_uid="tracker.audit.login")
+        user_logged_out.connect(signals.record_logout, dispatch_uid="tracker.audit.logout")
         user_login_failed.connect(
             signals.record_login_failed, dispatch_uid="tracker.audit.login_failed"
         )

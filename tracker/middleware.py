@@ -1,4 +1,5 @@
-"""Per-role idle logoff: the session's expiry slides forward as the user keeps using the app."""
+"""Per-role idle logoff (the session's expiry slides forward as the user keeps using the app),
+and two-factor sign-in enforced for clinic therapists."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
+
+from tracker import sign_in
 
 # How far the expiry may lag behind "timeout from now" before it is written again: writing
 # the session on every request would cost a database write per page for nothing, so the
@@ -60,3 +68,71 @@ class SessionExpiryMiddleware:
         if user is not None and user.is_authenticated:
             session_expiry_refresh(request.session, user)
         return response
+
+
+# Pages a therapist who still owes a second factor may open: signing out, the set-up itself,
+# and what the browser fetches on its own.
+TWO_FACTOR_ALWAYS_OPEN = {"logout", "healthz", "service-worker", "patient-manifest"}
+TWO_FACTOR_ENROLMENT = {
+    "therapist-two-factor",
+    "therapist-two-factor-setup",
+    "therapist-two-factor-confirm",
+}
+
+
+class TwoFactorMiddleware:
+    """Two-factor sign-in, enforced for clinic therapists on every page.
+
+    - A session not verified with the user's current second factor (one that predates it, or
+      was opened without the code) is ended, and the user is asked for a code.
+    - When the clinic requires two-factor and the therapist has not set it up, every page
+      leads to the set-up until it is done.
+
+    Everything is answered from the session and the already loaded user (tracker.sign_in), so
+    an ordinary page costs no extra query; patients are never looked at.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if not sign_in.two_factor_applies(user):
+            return None
+        match = request.resolver_match
+        view_name = match.view_name if match else ""
+        if view_name in TWO_FACTOR_ALWAYS_OPEN:
+            return None
+        state = sign_in.two_factor_state(request, user)
+        back = request.get_full_path() if request.method == "GET" and not _is_htmx(request) else ""
+        if user.has_two_factor and not state.verified:  # type: ignore[union-attr]
+            backend = sign_in.session_backend(request)
+            logout(request)
+            user.backend = backend  # type: ignore[union-attr]
+            sign_in.pending_start(request, user, next_url=back)
+            return _redirect(request, reverse("login-two-factor"))
+        if (
+            state.clinic_requires
+            and not user.has_two_factor  # type: ignore[union-attr]
+            and view_name not in TWO_FACTOR_ENROLMENT
+        ):
+            url = reverse("therapist-two-factor")
+            if back:
+                url += "?" + urlencode({"next": back})
+            return _redirect(request, url)
+        return None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if _is_htmx(request):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import RATING_MAX, RATING_MIN, SLEEP_HOURS_CHOICES, Symptom
@@ -146,6 +146,12 @@ class ExerciseLogForm(SessionForm):
 
 def sleep_choices() -> list[tuple[str, str]]:
     """0 to 16 hours in half hours; built when shown, so the words follow the language."""
+    return _sleep_choices_in(get_language())
+
+
+@cache
+def _sleep_choices_in(language: str | None) -> list[tuple[str, str]]:
+    # Once per language: the check-in form is drawn on every save.
     return [("", gettext("Choose…"))] + [
         (f"{value:.1f}", gettext("%(hours)s h") % {"hours": f"{value:g}"})
         for value in SLEEP_HOURS_CHOICES
@@ -222,3 +228,17 @@ class TimezoneDetectForm(forms.Form):
         if name not in zoneinfo.available_timezones():
             raise forms.ValidationError(_("That is not a known time zone."))
         return name
+
+
+class DeletionRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Anything you'd like your clinic to know (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Please keep this under 2,000 characters.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand my health data will be deleted and can't be brought back"),
+        error_messages={"required": _("Tick this box to send your request.")},
+    )

@@ -1,5 +1,5 @@
-"""Authentication events in the audit trail (HIPAA audit controls): who logged in, and who
-tried and failed, from where. Connected in TrackerConfig.ready()."""
+"""Authentication events in the audit trail (HIPAA audit controls): who logged in and out,
+and who tried and failed, from where. Connected in TrackerConfig.ready()."""
 
 from __future__ import annotations
 
@@ -18,6 +18,14 @@ def record_login(sender: Any, request: HttpRequest | None, user: User, **kwargs:
     audit_record(action="auth.login", actor=user, request=request)
 
 
+def record_logout(
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
+    # Logging out of an already expired session has nobody to name.
+    if user is not None:
+        audit_record(action="auth.logout", actor=user, request=request)
+
+
 def record_login_failed(
     sender: Any,
     credentials: dict[str, Any],
@@ -29,4 +37,18 @@ def record_login_failed(
     detail: dict[str, Any] = {"email": str(attempted)[:MAX_ATTEMPTED_EMAIL]}
     if request is not None and getattr(request, "axes_locked_out", False):
         detail["locked_out"] = True
-    audit_record(action="auth.login_failed", request=request, detail=detail)
+    # An attempt on a real account belongs to that account's clinic, so its admins see
+    # someone guessing their passwords. The attempt is not the account holder's doing: no
+    # actor. The login page answers the same either way; this runs after it has decided.
+    account = (
+        User.objects.filter(email__iexact=detail["email"]).select_related("clinic").first()
+        if detail["email"]
+        else None
+    )
+    audit_record(
+        action="auth.login_failed",
+        request=request,
+        detail=detail,
+        target=account,
+        clinic=account.clinic if account is not None else None,
+    )

@@ -7,17 +7,22 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import FlagKind, Program, ProgramTemplate, Side, User
+from tracker.models import FlagKind, PatientProfile, Program, ProgramTemplate, Side, User
 from tracker.models.flags import Severity
 from tracker.models.library import MAX_TIMES_PER_DAY, BodyRegion, ExerciseCategory
+from tracker.selectors.audit import AUTOMATIC, AuditFilters
 from tracker.selectors.caseload import CaseloadFilters
 from tracker.selectors.flags import FlagFilters
+from tracker.services.audit import AUDIT_ACTIONS
 from tracker.services.clinic_library import ExerciseValues
+from tracker.services.importer import COLUMNS_BY_FILE, missing_columns
 from tracker.services.prescribing import DosageSpec
 
 WEEKDAY_CHOICES = [
@@ -29,7 +34,6 @@ WEEKDAY_CHOICES = [
     (5, _("Sat")),
     (6, _("Sun")),
 ]
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 AMOUNT_CHOICES = [("reps", _("reps")), ("hold", _("seconds hold"))]
 
 
@@ -159,6 +163,41 @@ class NoteForm(WorkspaceForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Visible to your clinic's therapists only, never to the patient."),
+    )
+
+
+# --- Requests to delete a patient's data -------------------------------------------------
+
+
+class DeletionConfirmForm(WorkspaceForm):
+    """Deleting is final: the admin types the patient's email, so a slip cannot do it."""
+
+    email = forms.CharField(
+        label=_("Type the patient's email address to confirm"),
+        max_length=254,
+        error_messages={"required": _("Type the patient's email address to confirm.")},
+    )
+
+    def __init__(self, *args: Any, patient_email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient_email = patient_email
+
+    def clean_email(self) -> str:
+        typed: str = self.cleaned_data["email"].strip()
+        if typed.lower() != self.patient_email.lower():
+            raise ValidationError(
+                _("That is not this patient's email address; nothing was deleted.")
+            )
+        return typed
+
+
+class DeletionDeclineForm(WorkspaceForm):
+    note = forms.CharField(
+        label=_("Why the data has to be kept"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The patient reads this on their Settings page."),
+        error_messages={"required": _("Tell the patient why, in a sentence or two.")},
     )
 
 
@@ -385,6 +424,20 @@ class InviteForm(WorkspaceForm):
         return email
 
 
+# What people upload by mistake instead of a CSV file, by the bytes it starts with.
+NOT_CSV_SIGNATURES = (
+    (b"PK\x03\x04", _("This is an Excel workbook or a ZIP archive, not a CSV file.")),
+    (b"\xd0\xcf\x11\xe0", _("This is an Excel workbook, not a CSV file.")),
+    (b"%PDF", _("This is a PDF document, not a CSV file.")),
+    (b"\x89PNG", _("This is a PNG image, not a CSV file.")),
+    (b"\xff\xd8\xff", _("This is a JPEG image, not a CSV file.")),
+    (b"GIF8", _("This is a GIF image, not a CSV file.")),
+    (b"\xff\xfe", _("This file is saved as UTF-16.")),
+    (b"\xfe\xff", _("This file is saved as UTF-16.")),
+)
+SAVE_AS_CSV = _("In your spreadsheet, choose “Save as” and “CSV UTF-8”, then upload that file.")
+
+
 class ImportForm(WorkspaceForm):
     therapist = forms.ModelChoiceField(
         label=_("Therapist for new patients"), queryset=User.objects.none(), empty_label=None
@@ -398,16 +451,46 @@ class ImportForm(WorkspaceForm):
         self.fields["therapist"].queryset = therapists  # type: ignore[attr-defined]
 
     def _text(self, name: str) -> str | None:
+        """The file as text, once it is known to be a UTF-8 CSV file of the right kind."""
         upload: UploadedFile | None = self.cleaned_data.get(name)
         if upload is None:
             return None
-        if upload.size and upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("This file is larger than 20 MB."))
+        limit = settings.REHABIT_IMPORT_MAX_BYTES
+        if upload.size and upload.size > limit:
+            raise ValidationError(
+                _("This file is larger than %(limit)s. Split it into smaller files.")
+                % {"limit": filesizeformat(limit)}
+            )
+        raw = upload.read()
+        for signature, message in NOT_CSV_SIGNATURES:
+            if raw.startswith(signature):
+                raise ValidationError(f"{message} {SAVE_AS_CSV}")
         try:
             # utf-8-sig: spreadsheets often save a byte-order mark first.
-            return upload.read().decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError(_("Save this file as UTF-8 CSV and try again.")) from exc
+        if "\x00" in text:  # valid UTF-8 can still be binary data (or UTF-16 without a mark)
+            raise ValidationError(
+                f"{_('This file holds binary data, not CSV text.')} {SAVE_AS_CSV}"
+            )
+        if not text.strip():
+            raise ValidationError(_("This file is empty."))
+        columns = COLUMNS_BY_FILE[name]
+        missing = missing_columns(text, columns)
+        if missing:
+            raise ValidationError(
+                _(
+                    "This is not a %(file)s file: its first line must name the columns "
+                    "%(columns)s (missing: %(missing)s)."
+                )
+                % {
+                    "file": f"{name}.csv",
+                    "columns": ", ".join(columns),
+                    "missing": ", ".join(missing),
+                }
+            )
+        return text
 
     def clean_patients(self) -> str | None:
         return self._text("patients")
@@ -423,3 +506,60 @@ class ImportForm(WorkspaceForm):
         if not self.errors and not any(data.get(n) for n in ("patients", "checkins", "sessions")):
             raise ValidationError(_("Choose at least one CSV file."))
         return data
+
+
+# --- Audit log -------------------------------------------------------------------------------
+
+MAX_PATIENT_REF = 20
+
+
+class AuditFilterForm(WorkspaceForm):
+    action = forms.ChoiceField(label=_("What"), required=False)
+    who = forms.ChoiceField(label=_("Who"), required=False)
+    email = forms.CharField(label=_("Email contains"), required=False, max_length=254)
+    patient = forms.ChoiceField(label=_("Patient"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(
+        self,
+        *args: Any,
+        therapists: QuerySet[User],
+        patients: QuerySet[PatientProfile],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Every kind in the registry, whoever added it, in the words the admin reads.
+        actions = sorted(AUDIT_ACTIONS.items(), key=lambda item: str(item[1]).lower())
+        self.fields["action"].choices = [("", _("Anything")), *actions]  # type: ignore[attr-defined]
+        self.fields["who"].choices = [  # type: ignore[attr-defined]
+            ("", _("Anyone")),
+            (AUTOMATIC, _("Rehabit (automatic)")),
+            *((str(t.pk), t.display_name) for t in therapists),
+        ]
+        choices = [(str(p.pk), p.user.display_name) for p in patients]
+        asked = str(self.data.get("patient", ""))
+        if asked.isdigit() and len(asked) <= MAX_PATIENT_REF and asked not in dict(choices):
+            # A deleted patient's events stay findable by the number the log shows for them.
+            choices.append((asked, _("deleted patient #%(ref)s") % {"ref": asked}))
+        self.fields["patient"].choices = [("", _("Anyone")), *choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> AuditFilters:
+        """The filters asked for; a field with bad input is left out, its error shown by it."""
+        self.is_valid()
+        data = self.cleaned_data
+        return AuditFilters(
+            action=data.get("action", ""),
+            who=data.get("who", ""),
+            email=data.get("email", "").strip(),
+            patient_ref=data.get("patient", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import patient
+from .views import data_rights, patient
 
 urlpatterns = [
     path("today/", patient.today, name="patient-today"),
@@ -15,6 +15,10 @@ urlpatterns = [
     path("settings/", patient.preferences, name="patient-settings"),
     path("settings/timezone/", patient.timezone_detect, name="patient-timezone-detect"),
     path("settings/push/", patient.push_subscribe, name="patient-push-subscribe"),
+    path("settings/data/rehabit.json", data_rights.download_json, name="patient-data-json"),
+    path("settings/data/rehabit-csv.zip", data_rights.download_csv, name="patient-data-csv"),
+    path("settings/deletion/", data_rights.deletion_request, name="patient-deletion-request"),
+    path("settings/deletion/cancel/", data_rights.deletion_cancel, name="patient-deletion-cancel"),
     path("exercises/<int:prescribed_id>/", patient.exercise_detail, name="patient-exercise"),
     path("learn/<slug:slug>/", patient.explanation, name="patient-explanation"),
     path("offline/", patient.offline, name="patient-offline"),

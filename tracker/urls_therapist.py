@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import imports, invites, library, program_builder, record, therapist
+from .views import (
+    audit,
+    data_rights,
+    imports,
+    invites,
+    library,
+    program_builder,
+    record,
+    therapist,
+    two_factor,
+)
 
 urlpatterns = [
     path("caseload/", therapist.caseload, name="therapist-caseload"),
@@ -68,9 +78,38 @@ urlpatterns = [
     path("library/new/", library.exercise_edit, name="therapist-exercise-new"),
     path("library/<int:exercise_id>/edit/", library.exercise_edit, name="therapist-exercise-edit"),
     path("import/", imports.import_caseload_view, name="therapist-import"),
+    path("deletion-requests/", data_rights.deletion_requests, name="therapist-deletion-requests"),
+    path(
+        "deletion-requests/<int:request_id>/confirm/",
+        data_rights.deletion_confirm,
+        name="therapist-deletion-confirm",
+    ),
+    path(
+        "deletion-requests/<int:request_id>/decline/",
+        data_rights.deletion_decline,
+        name="therapist-deletion-decline",
+    ),
+    path("audit/", audit.audit_log, name="therapist-audit"),
+    path("audit/export.csv", audit.audit_export, name="therapist-audit-export"),
     path(
         "notifications/",
         therapist.notification_problems_view,
         name="therapist-notification-problems",
+    ),
+    path("account/two-factor/", two_factor.account, name="therapist-two-factor"),
+    path("account/two-factor/setup/", two_factor.setup, name="therapist-two-factor-setup"),
+    path("account/two-factor/confirm/", two_factor.confirm, name="therapist-two-factor-confirm"),
+    path("account/two-factor/disable/", two_factor.disable, name="therapist-two-factor-disable"),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="therapist-two-factor-recovery-codes",
+    ),
+    path("security/", two_factor.security, name="therapist-security"),
+    path("security/require/", two_factor.security_require, name="therapist-security-require"),
+    path(
+        "security/therapists/<int:therapist_id>/reset/",
+        two_factor.reset,
+        name="therapist-two-factor-reset",
     ),
 ]

@@ -150,6 +150,36 @@ def test_offline_submits_are_kept_on_the_phone_and_land_exactly_once(phone, pat,
     assert Session.objects.count() == 1 and ExerciseLog.objects.count() == 1
 
 
+def test_details_of_a_hold_are_added_and_come_back_filled_in(phone, pat, pat_program):
+    log_in(phone, pat.user.email)
+    stretch = phone.locator(".plan-item").filter(has_text="Hip").first
+    stretch.locator("details.log-details summary").click()
+    # A hold asks for seconds held, not reps; every field has its own label and id.
+    expect(stretch.get_by_label("Seconds held")).to_be_visible()
+    expect(stretch.get_by_label("Reps in each set")).to_have_count(0)
+    stretch.get_by_label("Seconds held").fill("25")
+    stretch.locator("label.rating-option").filter(has_text=re.compile("^2$")).click()
+    stretch.locator("label.chip").filter(has_text="Stiffness").click()
+    stretch.get_by_role("button", name="Save details").click()
+    expect(phone.locator(".plan-item").filter(has_text="Hip").first).to_contain_text("Done")
+    wait_for_htmx(phone)
+    assert duplicate_ids(phone) == []
+
+    log = ExerciseLog.objects.get(patient=pat, occurrence=1, exercise__slug="hip-flexor-stretch")
+    assert (log.status, log.hold_seconds_done, log.pain_during) == ("done", 25, 2)
+    assert log.symptoms == ["stiffness"]
+
+    phone.reload()
+    stretch = phone.locator(".plan-item").filter(has_text="Hip").first
+    stretch.locator("details.log-details summary").click()
+    expect(stretch.get_by_label("Seconds held")).to_have_value("25")
+    expect(stretch.locator("input[name=pain_during][value='2']")).to_be_checked()
+    bridge = phone.locator(".plan-item").filter(has_text="Bridge").first
+    bridge.locator("details.log-details summary").click()
+    expect(bridge.get_by_label("Reps in each set")).to_be_visible()
+    expect(bridge.get_by_label("Seconds held")).to_have_count(0)
+
+
 def test_an_offline_check_in_is_sent_once_when_the_network_returns(phone, pat):
     log_in(phone, pat.user.email)
     phone.goto("/checkin/")

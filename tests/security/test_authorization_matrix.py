@@ -32,6 +32,7 @@ from django.utils import timezone
 from tests.conftest import login
 from tests.workspace import live_days, make_flag
 from tracker.models import Exercise
+from tracker.services.data_rights import deletion_request_create
 from tracker.services.logbook import session_start
 from tracker.views.patient import EXPLANATIONS_BY_SLUG
 
@@ -100,6 +101,8 @@ MATRIX: dict[str, Case] = {
     # Public, or shared by every role
     "home":                        get(LOGIN,     REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),  # noqa: E501
     "login":                       get(OK,        REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),  # noqa: E501
+    # The code step of logging in: only a half-done sign-in gets the page, anyone else is sent on
+    "login-two-factor":            get(REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),  # noqa: E501
     "logout":                     post(REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),  # noqa: E501
     "healthz":                     get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "invite-accept":               get(NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
@@ -119,15 +122,36 @@ MATRIX: dict[str, Case] = {
     "patient-push-subscribe":     post(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, data=push_data, json=True),  # noqa: E501
     "patient-exercise":            get(LOGIN,     OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-explanation":         get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
+    # Each patient's own data: download it, ask for (or cancel) its deletion
+    "patient-data-json":           get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
+    "patient-data-csv":            get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
+    "patient-deletion-request":   post(LOGIN,     REDIRECT,  REDIRECT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, data=lambda o: {"confirm": "on"}),  # noqa: E501
+    "patient-deletion-cancel":    post(LOGIN,     REDIRECT,  REDIRECT,  NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     # The therapist's workspace, clinic-wide pages: charlie sees his own clinic there
     "therapist-caseload":          get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     "therapist-flags":             get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     "therapist-invite":            get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     "therapist-library":           get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     "therapist-exercise-new":      get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
+    # Each therapist's own two-factor sign-in (empty posts: nothing to confirm, disable or renew)
+    "therapist-two-factor":        get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
+    "therapist-two-factor-setup": post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  REDIRECT),  # noqa: E501
+    "therapist-two-factor-confirm": post(LOGIN,   NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  REDIRECT),  # noqa: E501
+    "therapist-two-factor-disable": post(LOGIN,   NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  REDIRECT),  # noqa: E501
+    "therapist-two-factor-recovery-codes": post(LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT, REDIRECT),  # noqa: E501
     # Clinic admins only
     "therapist-import":            get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-notification-problems": get(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    "therapist-audit":             get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    "therapist-audit-export":      get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    "therapist-security":          get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    "therapist-security-require": post(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT,  NOT_FOUND),  # noqa: E501
+    # bob's two-factor sign-in, reset by his clinic's admin
+    "therapist-two-factor-reset": post(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT,  NOT_FOUND),  # noqa: E501
+    # pat's request to delete their data, decided by the clinic's admin (empty posts: refused)
+    "therapist-deletion-requests": get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    "therapist-deletion-confirm": post(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, BAD_REQUEST, NOT_FOUND),  # noqa: E501
+    "therapist-deletion-decline": post(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, BAD_REQUEST, NOT_FOUND),  # noqa: E501
     # pat's record and program: any therapist of pat's clinic, nobody else
     "therapist-flag-review":      post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-record":            get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
@@ -214,6 +238,8 @@ def objects(pat, pia, bob, alice, charlie, pat_program) -> dict[str, Any]:
         "slug": next(iter(EXPLANATIONS_BY_SLUG)),
         "uidb64": "Mg",  # invite-accept: a link that was never sent
         "token": "not-a-token",
+        "therapist_id": bob.pk,  # two-factor reset: a therapist of the Demo Clinic
+        "request_id": deletion_request_create(patient=pat).pk,  # pat asked to delete their data
     }
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests.conftest import login, make_patient
 from tests.workspace import caseload_of, give_program, live_days, make_flag
+from tracker.services.data_rights import deletion_request_create
 from tracker.services.invites import patient_invite
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,11 @@ def test_its_query_count_does_not_grow_with_patients_or_history(client, clinic, 
             seen.append(len(queries))
     for sort, (with_5, with_50) in counts.items():
         assert with_5 == with_50, (sort, with_5, with_50)
+
+
+def test_clinic_admins_see_how_many_patients_asked_for_deletion(client, alice, bob, pat, pia):
+    deletion_request_create(patient=pat)
+    deletion_request_create(patient=pia)
+    page = login(client, alice).get(URL).content.decode()
+    assert "2 patients have asked for their data to be deleted." in page
+    assert 'id="deletion-requests-waiting"' not in login(client, bob).get(URL).content.decode()

@@ -52,13 +52,20 @@ def test_the_first_tick_opens_the_session_it_names(as_pat, pat, bridge_rx):
     assert session.pain_before is None and ExerciseLog.objects.get().session == session
 
 
-def test_it_answers_with_the_item_and_the_running_count(as_pat, pat, bridge_rx):
+def test_it_answers_with_the_item_alone(as_pat, pat, bridge_rx):
     html = tick(as_pat, pat, bridge_rx)[0].content.decode()
     line = bridge_rx.line.hex
     assert html.lstrip().startswith(f'<li id="item-{line}-1"')
+    assert html.rstrip().endswith("</li>")
     assert "✓</span> Done" in html
-    assert 'id="tally"' in html and 'hx-swap-oob="true"' in html and "1 of 3 logged" in html
-    assert "<html" not in html
+    # The running count is redrawn on the phone from the items (patient.js); the page
+    # carries its words.
+    assert 'id="tally"' not in html and "<html" not in html
+
+
+def test_today_carries_the_words_for_the_running_count(as_pat, pat, pat_program):
+    html = as_pat.get("/today/").content.decode()
+    assert 'data-text="%(done)s of %(total)s logged"' in html
 
 
 def test_one_tap_skips_with_an_optional_reason(as_pat, pat, bridge_rx):
@@ -125,6 +132,12 @@ def test_an_occurrence_not_due_is_refused_beside_the_buttons(as_pat, pat, bridge
     assert response.status_code == 422
     assert "not due that many times" in response.content.decode()
     assert not ExerciseLog.objects.exists()
+
+
+def test_a_refused_first_tick_leaves_no_empty_session_behind(as_pat, pat, bridge_rx):
+    response, _ = tick(as_pat, pat, bridge_rx, occurrence=2)  # a new session's first tick
+    assert response.status_code == 422
+    assert not Session.objects.exists()
 
 
 def test_a_day_that_has_not_come_is_refused(as_pat, pat, bridge_rx):

@@ -59,6 +59,12 @@ def test_it_never_redirects_off_site(as_alice, pat):
     assert response.url == reverse("therapist-flags")
 
 
+@pytest.mark.parametrize("back", ["flags", "a b", "javascript:alert(1)"])
+def test_a_next_that_is_not_a_path_on_this_site_goes_to_the_inbox(as_alice, pat, back):
+    response = as_alice.post(url(make_flag(pat)), {"action": "acknowledge", "next": back})
+    assert response.status_code == 302 and response.url == reverse("therapist-flags")
+
+
 def test_it_is_404_for_another_clinic_s_flag(client, charlie, pat):
     flag = make_flag(pat)
     response = login(client, charlie).post(url(flag), {"action": "resolve"})

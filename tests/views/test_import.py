@@ -113,3 +113,98 @@ def test_it_checks_the_sample_cohort(as_alice, alice, library):
     }
     page = check(as_alice, alice, **files).content.decode()
     assert "All rows are valid" in page, page[page.find("callout") : page.find("callout") + 2000]
+
+
+def check_bytes(client, therapist, field: str, content: bytes, name: str = "upload.csv"):
+    data = {"step": "check", "therapist": therapist.pk, field: SimpleUploadedFile(name, content)}
+    return client.post(URL, data)
+
+
+def field_error(page: str, message: str) -> bool:
+    """The message sits beside its field, not only somewhere on the page."""
+    return f'<p class="field-error">{message}' in page
+
+
+def test_it_refuses_a_file_over_the_size_limit(as_alice, alice, library, settings):
+    settings.REHABIT_IMPORT_MAX_BYTES = 100
+    content = (PATIENTS + "x" * 200).encode()
+    response = check_bytes(as_alice, alice, "patients", content)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert field_error(page, "This file is larger than 100\xa0bytes.")
+    assert "Import now" not in page and "tracker.import.checked" not in as_alice.session
+
+
+UTF16 = "This file is saved as UTF-16."
+BINARY = "This file holds binary data, not CSV text."
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "patients.csv", "This is a PNG image"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "patients.xlsx", "This is an Excel workbook or a ZIP"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "patients.xls", "This is an Excel workbook,"),
+        (b"%PDF-1.7\n", "patients.pdf", "This is a PDF document"),
+        (b"\x00\x01\x02\x03binary", "patients.csv", BINARY),
+        (PATIENTS.encode("utf-16"), "patients.csv", UTF16),
+        (PATIENTS.encode("utf-16-le"), "patients.csv", BINARY),  # UTF-16 without its mark
+        (b"", "patients.csv", "The submitted file is empty."),
+        (b"\xef\xbb\xbf\r\n \n", "patients.csv", "This file is empty."),
+        (b"name,mail\nPat,pat@p.test\n", "patients.csv", "This is not a patients.csv file"),
+        (CHECKINS.encode(), "checkins.csv", "This is not a patients.csv file"),  # wrong field
+    ],
+)
+def test_it_refuses_what_is_not_a_csv_file_beside_the_field(
+    as_alice, alice, library, content, name, message
+):
+    response = check_bytes(as_alice, alice, "patients", content, name)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert field_error(page, message), page[page.find("field-error") - 200 :][:600]
+    assert "Import now" not in page and "tracker.import.checked" not in as_alice.session
+    assert not PatientProfile.objects.exists()
+
+
+def test_the_wrong_header_message_names_the_missing_columns(as_alice, alice):
+    content = b"email,timezone\nnew@p.test,UTC\n"
+    page = check_bytes(as_alice, alice, "patients", content).content.decode()
+    assert "(missing: exercises, program_start)" in page
+
+
+def test_text_in_place_of_a_file_counts_as_no_file(as_alice, alice):
+    response = as_alice.post(URL, {"step": "check", "therapist": alice.pk, "patients": PATIENTS})
+    assert response.status_code == 400
+    assert "Choose at least one CSV file." in response.content.decode()
+
+
+def test_it_reads_lines_ended_by_carriage_returns_alone(as_alice, alice, library):
+    # As older spreadsheet programs on the Mac save them.
+    page = check(as_alice, alice, patients=PATIENTS.replace("\n", "\r")).content.decode()
+    assert "All rows are valid" in page
+
+
+def test_a_cell_too_long_for_csv_is_a_row_error_and_nothing_is_imported(as_alice, alice, library):
+    checkins = CHECKINS + "new@p.test,2026-08-03,3,5,7.5,6,3," + "n" * 140_000 + "\n"
+    page = check(as_alice, alice, patients=PATIENTS, checkins=checkins).content.decode()
+    assert '<td>checkins.csv</td><td class="num">4</td><td>not readable as CSV' in page
+    assert "Import now" not in page
+
+
+def test_a_nul_character_in_a_row_is_refused_by_the_service_too(alice, library):
+    # The command line reaches the service without the form's checks.
+    report = importer.import_caseload(
+        clinic=alice.clinic, therapist=alice, patients_csv=PATIENTS,
+        checkins_csv=CHECKINS.replace(",=HYPERLINK(1)", ",a\x00b"),
+    )  # fmt: skip
+    assert [(e.file, e.line, e.message) for e in report.errors] == [
+        ("checkins.csv", 3, "contains a NUL character")
+    ]
+    assert not PatientProfile.objects.exists()
+
+
+def test_a_token_that_is_not_ascii_finds_nothing_waiting(as_alice, alice, library):
+    check(as_alice, alice, patients=PATIENTS)
+    response = as_alice.post(URL, {"step": "import", "token": "é"}, follow=True)
+    assert "no longer waiting" in response.content.decode()
+    assert not PatientProfile.objects.exists()

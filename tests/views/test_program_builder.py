@@ -58,6 +58,21 @@ def test_it_starts_a_program_from_a_template(as_alice, alice, pat):
     assert AuditEvent.objects.filter(action="program.created", patient=pat).exists()
 
 
+def test_a_double_submitted_start_from_a_template_makes_one_program(as_alice, pat):
+    library_seed()
+    from tracker.models import ProgramTemplate
+
+    template = ProgramTemplate.objects.filter(clinic__isnull=True).first()
+    form = {"template": template.pk, "title": "", "start_date": pat.local_today().isoformat()}
+    for _ in range(2):
+        response = as_alice.post(reverse("therapist-program-start", args=[pat.pk]), form)
+        assert response.status_code == 302
+    program = Program.objects.get(patient=pat)
+    assert program.status == "active"
+    assert program.prescriptions.count() == template.items.count()
+    assert AuditEvent.objects.filter(action="program.created", patient=pat).count() == 1
+
+
 def test_it_asks_for_a_title_without_a_template(as_alice, pat):
     response = as_alice.post(
         reverse("therapist-program-start", args=[pat.pk]),

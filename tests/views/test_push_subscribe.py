@@ -39,12 +39,29 @@ def test_it_removes_the_subscription_when_turned_off(as_pat):
         {"endpoint": "http://push.example.org/plain-http", "keys": {"p256dh": "a", "auth": "b"}},
         {"endpoint": "https://push.example.org/x", "keys": {}},
         {"keys": {"p256dh": "a", "auth": "b"}},
+        {"endpoint": "https://push.example.org/x", "keys": ["a", "b"]},
+        {"endpoint": "https://push.example.org/x", "keys": "a b"},
+        {"endpoint": "https://push.example.org/x\x00", "keys": {"p256dh": "a", "auth": "b"}},
+        {"endpoint": "https://push.example.org/x", "keys": {"p256dh": "a\x00", "auth": "b"}},
+        {
+            "endpoint": "https://push.example.org/" + "x" * 1000,
+            "keys": {"p256dh": "a", "auth": "b"},
+        },
+        {"endpoint": "https://push.example.org/x\x00", "remove": True},
+        {"endpoint": ["https://push.example.org/x"], "remove": True},
+        ["https://push.example.org/x"],
     ],
 )
 def test_it_refuses_a_subscription_it_cannot_use(as_pat, body):
     response = post(as_pat, body)
     assert response.status_code == 400 and response.json()["error"]
     assert not PushSubscription.objects.exists()
+
+
+@pytest.mark.parametrize("body", [b"{", b"not json", b"\xff\xfe", b"[" * 100_000])
+def test_it_refuses_a_body_that_is_not_json(as_pat, body):
+    response = as_pat.post(URL, body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]
 
 
 def test_it_moves_a_shared_phone_to_the_new_owner(client, pat, pia):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tests.conftest import login
 from tests.phone import post
+from tracker.services.data_rights import deletion_request_create
 
 pytestmark = pytest.mark.django_db
 URL = reverse("patient-settings")
@@ -27,7 +28,8 @@ def test_it_shows_the_current_settings(as_pat, pat):
 
 def test_it_is_cleanly_sectioned(as_pat):
     html = as_pat.get(URL).content.decode()
-    assert html.count('class="card settings-section"') == 3  # reminders, this phone, account
+    # reminders, this phone, your data, account
+    assert html.count('class="card settings-section"') == 4
 
 
 def test_it_saves_and_moves_the_next_reminder(as_pat, pat):
@@ -80,3 +82,25 @@ def test_it_is_404_for_a_therapist(client, alice, charlie):
     for therapist in (alice, charlie):
         assert login(client, therapist).get(URL).status_code == 404
         assert post(client, URL, settings_data()).status_code == 404
+
+
+def test_it_offers_the_patient_s_data_as_json_and_as_spreadsheets(as_pat):
+    html = as_pat.get(URL).content.decode()
+    assert f'href="{reverse("patient-data-json")}" download' in html
+    assert f'href="{reverse("patient-data-csv")}" download' in html
+
+
+def test_it_explains_plainly_what_a_deletion_removes_and_what_it_keeps(as_pat):
+    html = as_pat.get(URL).content.decode()
+    assert "Ask to delete my data" in html
+    assert "What will be deleted" in html and "you won't be able to log in" in html
+    assert "What is kept" in html and "who opened or changed your record" in html
+    assert 'name="confirm"' in html and 'name="reason"' in html
+
+
+def test_a_waiting_request_shows_instead_of_the_form_with_a_way_to_cancel(as_pat, pat):
+    deletion_request_create(patient=pat)
+    html = as_pat.get(URL).content.decode()
+    assert "Waiting for your clinic." in html
+    assert f'action="{reverse("patient-deletion-cancel")}"' in html
+    assert 'name="confirm"' not in html

@@ -13,11 +13,18 @@ from tests.conftest import login
 from tests.workspace import give_program, make_flag
 from tracker import urls_therapist
 from tracker.models import Exercise
+from tracker.services.data_rights import deletion_request_create
 
 pytestmark = pytest.mark.django_db
 
 NAMES = [p.name for p in urls_therapist.urlpatterns if isinstance(p, URLPattern)]
-ADMIN_ONLY = {"therapist-import"}
+ADMIN_ONLY = {
+    "therapist-import",
+    "therapist-security",
+    "therapist-audit",
+    "therapist-audit-export",
+    "therapist-deletion-requests",
+}
 # Pages about no particular record: another clinic's therapist sees their own clinic there.
 CLINIC_WIDE = {
     "therapist-caseload",
@@ -25,6 +32,14 @@ CLINIC_WIDE = {
     "therapist-invite",
     "therapist-library",
     "therapist-exercise-new",
+}
+# Each therapist's own two-factor sign-in: anyone with a clinic has their own.
+OWN_ACCOUNT = {
+    "therapist-two-factor",
+    "therapist-two-factor-setup",
+    "therapist-two-factor-confirm",
+    "therapist-two-factor-disable",
+    "therapist-two-factor-recovery-codes",
 }
 
 
@@ -35,7 +50,7 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def objects(pat, alice):
+def objects(pat, alice, bob):
     program = give_program(pat, alice, pat.local_today())
     own = Exercise.objects.create(
         clinic=pat.clinic, slug="clinic-move", name="Clinic move", category="strength",
@@ -47,6 +62,8 @@ def objects(pat, alice):
         "prescription_id": program.prescriptions.first().pk,
         "flag_id": make_flag(pat).pk,
         "exercise_id": own.pk,
+        "therapist_id": bob.pk,
+        "request_id": deletion_request_create(patient=pat).pk,
     }
 
 
@@ -79,7 +96,7 @@ def test_patients_get_404(client, pat, objects, name):
     assert fetch(login(client, pat.user), url_for(name, objects)).status_code == 404
 
 
-@pytest.mark.parametrize("name", sorted(set(NAMES) - CLINIC_WIDE))
+@pytest.mark.parametrize("name", sorted(set(NAMES) - CLINIC_WIDE - OWN_ACCOUNT))
 def test_another_clinic_s_therapist_gets_404(client, charlie, objects, name):
     assert fetch(login(client, charlie), url_for(name, objects)).status_code == 404
 

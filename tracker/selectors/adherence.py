@@ -1,7 +1,7 @@
 """Adherence: prescribed occurrences done ÷ occurrences due, per day, for many patients at once.
 
 Two queries for any number of patients and any window: the prescription versions that
-overlap the window, and the done logs aggregated by patient, day and prescription line.
+overlap the window, and the done logs counted by patient, day and prescription version.
 """
 
 from __future__ import annotations
@@ -32,11 +32,6 @@ def _days(start: date, end: date) -> Iterable[date]:
         yield start + timedelta(days=offset)
 
 
-def _week_days(day: date, start: date, end: date) -> Iterable[date]:
-    monday = day - timedelta(days=day.weekday())
-    return (d for d in _days(monday, monday + timedelta(days=6)) if start <= d <= end)
-
-
 def adherence_days(
     patient_ids: Iterable[int], start: date, end: date
 ) -> dict[int, list[AdherenceDay]]:
@@ -44,9 +39,18 @@ def adherence_days(
 
     Each version of a prescription counts on the days it was in force (so a dosage change
     never rewrites past adherence), within its program's dates while the program is not
-    paused. A day's done count is capped at that day's due count for each exercise.
+    paused. A day's done count is capped at that day's due count for each exercise, and an
+    "N days a week" exercise's week at what was due in that week.
+
+    Runs on every caseload page and for every patient each night, so days are positions in
+    lists and the done logs arrive counted by the database per patient, day and prescription
+    version (integers, not the prescription line's UUID, on every row).
     """
     ids = list(patient_ids)
+    span = (end - start).days + 1
+    if span <= 0:
+        return {pid: [] for pid in ids}
+    first_weekday = start.weekday()
     versions = (
         PrescribedExercise.objects.filter(
             program__patient_id__in=ids,
@@ -54,9 +58,12 @@ def adherence_days(
             program__start_date__lte=end,
             valid_from__lte=end,
         )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        # Also a version that ended on ``start``: a log made that day before a dosage change
+        # names it (it was in force until then), and the log still counts for its line.
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
         .filter(Q(program__phase_end_date__isnull=True) | Q(program__phase_end_date__gte=start))
-        .values(
+        .values_list(
+            "pk",
             "program__patient_id",
             "program__start_date",
             "program__phase_end_date",
@@ -70,70 +77,89 @@ def adherence_days(
             "weekdays",
         )
     )
-    # due[patient][day][line] = (occurrences due that day, most that day can count for)
-    due: dict[int, dict[date, dict[object, tuple[float, int]]]] = defaultdict(
-        lambda: defaultdict(dict)
-    )
-    for v in versions:
-        first = max(start, v["valid_from"], v["program__start_date"])
+    # Per (patient, line), numbered 0, 1, …: each day's share of the dose that counts as
+    # due, and the most that day can be credited with (a full day's dose).
+    numbers: dict[tuple[int, object], int] = {}
+    owner: list[int] = []  # the patient of each numbered line
+    shares: list[list[float]] = []
+    caps: list[list[int]] = []
+    number_of_version: dict[int, int] = {}
+    for version in versions:
+        version_id, pid, began, phase_end, status, updated, line = version[:7]
+        valid_from, valid_to, per_day, dpw, wd = version[7:]
+        number = numbers.get((pid, line))
+        if number is None:
+            number = numbers[pid, line] = len(owner)
+            owner.append(pid)
+            shares.append([0.0] * span)
+            caps.append([0] * span)
+        number_of_version[version_id] = number
+        first = max(start, valid_from, began)
         last = end
-        if v["valid_to"] is not None:
-            last = min(last, v["valid_to"] - timedelta(days=1))
-        if v["program__phase_end_date"] is not None:
-            last = min(last, v["program__phase_end_date"])
-        if v["program__status"] == "completed":
+        if valid_to is not None:
+            last = min(last, valid_to - timedelta(days=1))
+        if phase_end is not None:
+            last = min(last, phase_end)
+        if status == "completed":
             # A completed program stops counting the day it was closed.
-            last = min(last, v["program__updated_at"].date() - timedelta(days=1))
-        per_day = v["times_per_day"]
-        for day in _days(first, last):
-            if v["weekdays"]:
-                if v["weekdays"] & (1 << day.weekday()):
-                    due[v["program__patient_id"]][day][v["line"]] = (float(per_day), per_day)
-            else:
-                # "N days a week": each day carries N/7 of the week's dose, and any day the
-                # patient chooses can count for up to a full day's dose (capped per week below).
-                share = per_day * v["days_per_week"] / 7
-                due[v["program__patient_id"]][day][v["line"]] = (share, per_day)
+            last = min(last, updated.date() - timedelta(days=1))
+        share, cap = shares[number], caps[number]
+        # "N days a week": each day carries N/7 of the week's dose, and any day the patient
+        # chooses can count for up to a full day's dose (capped per week below).
+        daily = float(per_day) if wd else per_day * dpw / 7
+        for i in range((first - start).days, (last - start).days + 1):
+            if not wd or wd & (1 << ((first_weekday + i) % 7)):
+                share[i] = daily
+                cap[i] = per_day
 
-    done_rows = (
-        ExerciseLog.objects.filter(
-            patient_id__in=ids,
-            local_date__gte=start,
-            local_date__lte=end,
-            status=ExerciseLog.Status.DONE,
-        )
-        .values("patient_id", "local_date", "line")
-        .annotate(n=Count("id"))
-        .order_by("patient_id", "local_date")
-    )
-    done: dict[int, dict[date, float]] = defaultdict(lambda: defaultdict(float))
-    # What is still creditable per (patient, line, ISO week): a week never counts for more
-    # than was due in it, however many extra days the patient did.
-    week_room: dict[tuple[int, object, tuple[int, int]], float] = {}
-    for row in done_rows:
-        pid, day, line = row["patient_id"], row["local_date"], row["line"]
-        share, day_cap = due[pid][day].get(line, (0.0, 0))
-        if not day_cap:
-            continue
-        credit = min(float(row["n"]), float(day_cap))
-        week = day.isocalendar()[:2]
-        key = (pid, line, week)
-        if key not in week_room:
-            week_room[key] = sum(
-                due[pid][d].get(line, (0.0, 0))[0] for d in _week_days(day, start, end)
+    due: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
+    for number, share in enumerate(shares):
+        total = due[owner[number]]
+        for i, value in enumerate(share):
+            if value:
+                total[i] += value
+
+    done: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
+    if owner:
+        # Versions of one line logged on one day add up before the day's cap applies.
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        for day, prescribed_id, n in (
+            ExerciseLog.objects.filter(
+                patient_id__in=ids,
+                local_date__gte=start,
+                local_date__lte=end,
+                status=ExerciseLog.Status.DONE,
             )
-        credit = min(credit, week_room[key])
-        week_room[key] -= credit
-        done[pid][day] += credit
+            .values("local_date", "prescribed_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("local_date", "prescribed_id", "n")
+        ):
+            number = number_of_version.get(prescribed_id)
+            if number is not None:
+                counts[(day - start).days, number] += n
+        # What is still creditable per (line, week): a week never counts for more than was
+        # due in it, however many extra days the patient did. Days in order, so the earliest
+        # days of a week take its credit.
+        week_room: dict[tuple[int, int], float] = {}
+        for (i, number), n in sorted(counts.items()):
+            cap = caps[number][i]
+            if not cap:
+                continue
+            week = (first_weekday + i) // 7
+            room = week_room.get((number, week))
+            if room is None:
+                monday = week * 7 - first_weekday
+                room = sum(shares[number][max(0, monday) : min(span, monday + 7)])
+            credit = min(float(n), float(cap), room)
+            week_room[number, week] = room - credit
+            done[owner[number]][i] += credit
 
+    days = list(_days(start, end))
     return {
         pid: [
-            AdherenceDay(
-                day=day,
-                due=sum(share for share, _ in due[pid][day].values()),
-                done=done[pid][day],
-            )
-            for day in _days(start, end)
+            AdherenceDay(day=day, due=due_today, done=done_today)
+            for day, due_today, done_today in zip(days, due[pid], done[pid], strict=True)
         ]
         for pid in ids
     }

@@ -1,16 +1,32 @@
-"""A patient's logs as CSV rows: check-ins and sessions.
+"""A patient's logs as CSV rows: check-ins, sessions, exercise logs, programs and flags.
 
-The first columns are the data-interchange columns of the import (so an export can be read
-back by `import_logs`); the columns after them carry what only Rehabit records: symptoms,
-skip reasons and the target that was prescribed when each exercise was logged.
+The therapist's exports and the patient's own download share these rows. In the check-in and
+exercise-log files the first columns are the data-interchange columns of the import (so an
+export can be read back by `import_logs`); the columns after them carry what only Rehabit
+records: symptoms, skip reasons and the target that was prescribed when each was logged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tracker.models import DailyCheckin, ExerciseLog, PatientProfile
+from django.db.models import Prefetch
+from django.utils.text import slugify
+
+from tracker.models import (
+    DailyCheckin,
+    ExerciseLog,
+    Flag,
+    PatientProfile,
+    PrescribedExercise,
+    Program,
+    Session,
+    User,
+)
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection):
 # such cells get a leading apostrophe, which spreadsheets show as plain text.
@@ -51,6 +67,50 @@ SESSION_HEADER = [
     "target_side",
 ]
 
+SESSION_SUMMARY_HEADER = [
+    "session_ref",
+    "date",
+    "started_at",
+    "finished_at",
+    "pain_before",
+    "pain_after",
+    "note",
+    "program",
+]
+PROGRAM_HEADER = [
+    "program_ref",
+    "title",
+    "goal",
+    "status",
+    "start_date",
+    "phase_end_date",
+    "therapist",
+    "exercise_slug",
+    "exercise_name",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "times_per_day",
+    "days_per_week",
+    "weekdays",  # 0 = Monday; empty means any days, days_per_week a week
+    "side",
+    "therapist_notes",
+    "in_force_from",
+    "in_force_until",  # exclusive; empty while in force
+]
+FLAG_HEADER = [
+    "flag_ref",
+    "kind",
+    "severity",
+    "status",
+    "resolution",
+    "opened_on",
+    "summary",
+    "acknowledged_at",
+    "resolved_at",
+    "note",
+]
+
 
 def spreadsheet_safe(value: Any) -> str:
     """The cell as text, defused if a spreadsheet would run it as a formula."""
@@ -62,6 +122,39 @@ def spreadsheet_safe(value: Any) -> str:
     return text
 
 
+def safe_row(*values: Any) -> list[str]:
+    return [spreadsheet_safe(v) for v in values]
+
+
+class _Echo:
+    """csv.writer wants a file; this one hands each formatted line straight back."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    """Rows as CSV lines, a byte-order mark first so spreadsheet programs read UTF-8."""
+    writer = csv.writer(_Echo())
+    for i, row in enumerate(rows):
+        line = writer.writerow(row)
+        yield "\ufeff" + line if i == 0 else line
+
+
+def csv_zip(files: dict[str, Iterable[list[str]]]) -> bytes:
+    """One ZIP archive holding a CSV file per name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in files.items():
+            archive.writestr(name, "".join(csv_lines(rows)).encode("utf-8"))
+    return buffer.getvalue()
+
+
+def export_filename(user: User, what: str) -> str:
+    """``rehabit-<name>-<what>``, e.g. rehabit-pat-checkins.csv."""
+    return f"rehabit-{slugify(user.display_name) or user.pk}-{what}"
+
+
 def checkin_rows(patient: PatientProfile) -> Iterator[list[str]]:
     email = patient.user.email
     yield CHECKIN_HEADER
@@ -70,19 +163,16 @@ def checkin_rows(patient: PatientProfile) -> Iterator[list[str]]:
         .order_by("local_date")
         .iterator(chunk_size=1000)
     ):
-        yield [
-            spreadsheet_safe(v)
-            for v in (
-                email,
-                c.local_date.isoformat(),
-                c.pain,
-                c.worst_pain,
-                f"{c.sleep_hours:.1f}",
-                c.sleep_quality,
-                c.stress,
-                c.note,
-            )
-        ]
+        yield safe_row(
+            email,
+            c.local_date.isoformat(),
+            c.pain,
+            c.worst_pain,
+            f"{c.sleep_hours:.1f}",
+            c.sleep_quality,
+            c.stress,
+            c.note,
+        )
 
 
 def session_rows(patient: PatientProfile) -> Iterator[list[str]]:
@@ -96,29 +186,112 @@ def session_rows(patient: PatientProfile) -> Iterator[list[str]]:
     )
     for log in logs.iterator(chunk_size=1000):
         s = log.session
-        yield [
-            spreadsheet_safe(v)
-            for v in (
-                email,
-                log.local_date.isoformat(),
-                s.pk,
-                log.exercise.slug,
-                1 if log.status == ExerciseLog.Status.DONE else 0,
-                log.sets_done,
-                log.reps_done,
-                log.hold_seconds_done,
-                s.pain_before,
-                s.pain_after,
-                log.pain_during,
-                s.notes,
-                log.exercise.name,
-                log.occurrence,
-                log.skip_reason,
-                ";".join(log.symptoms),
-                log.target_sets,
-                log.target_reps,
-                log.target_hold_seconds,
-                log.target_times_per_day,
-                log.target_side,
+        yield safe_row(
+            email,
+            log.local_date.isoformat(),
+            s.pk,
+            log.exercise.slug,
+            1 if log.status == ExerciseLog.Status.DONE else 0,
+            log.sets_done,
+            log.reps_done,
+            log.hold_seconds_done,
+            s.pain_before,
+            s.pain_after,
+            log.pain_during,
+            s.notes,
+            log.exercise.name,
+            log.occurrence,
+            log.skip_reason,
+            ";".join(log.symptoms),
+            log.target_sets,
+            log.target_reps,
+            log.target_hold_seconds,
+            log.target_times_per_day,
+            log.target_side,
+        )
+
+
+def session_summary_rows(patient: PatientProfile) -> Iterator[list[str]]:
+    """One row per session: when, and pain before and after (its exercises are another file)."""
+    yield SESSION_SUMMARY_HEADER
+    sessions = Session.objects.filter(patient=patient).select_related("program")
+    for s in sessions.order_by("local_date", "started_at", "id").iterator(chunk_size=1000):
+        yield safe_row(
+            s.pk,
+            s.local_date.isoformat(),
+            _moment(s.started_at),
+            _moment(s.finished_at),
+            s.pain_before,
+            s.pain_after,
+            s.notes,
+            s.program.title if s.program else "",
+        )
+
+
+def program_rows(patient: PatientProfile) -> Iterator[list[str]]:
+    """One row per version of each prescribed exercise; a dosage change adds a row."""
+    yield PROGRAM_HEADER
+    programs = (
+        Program.objects.filter(patient=patient)
+        .select_related("therapist")
+        .prefetch_related(
+            Prefetch(
+                "prescriptions",
+                queryset=PrescribedExercise.objects.select_related("exercise").order_by(
+                    "order", "valid_from", "id"
+                ),
             )
-        ]
+        )
+        .order_by("start_date", "id")
+    )
+    for p in programs:
+        head = (
+            p.pk,
+            p.title,
+            p.goal,
+            p.status,
+            p.start_date.isoformat(),
+            p.phase_end_date.isoformat() if p.phase_end_date else "",
+            p.therapist.display_name,
+        )
+        versions = list(p.prescriptions.all())
+        if not versions:
+            yield safe_row(*head)
+        for rx in versions:
+            yield safe_row(
+                *head,
+                rx.exercise.slug,
+                rx.exercise.name,
+                rx.sets,
+                rx.reps,
+                rx.hold_seconds,
+                rx.times_per_day,
+                rx.days_per_week,
+                ";".join(str(d) for d in range(7) if rx.weekdays & (1 << d)),
+                rx.side,
+                rx.notes,
+                rx.valid_from.isoformat(),
+                rx.valid_to.isoformat() if rx.valid_to else "",
+            )
+
+
+def flag_rows(patient: PatientProfile) -> Iterator[list[str]]:
+    yield FLAG_HEADER
+    flags = Flag.objects.filter(patient=patient).order_by("opened_at", "id")
+    for f in flags.iterator(chunk_size=1000):
+        yield safe_row(
+            f.pk,
+            f.kind,
+            f.severity,
+            f.status,
+            f.resolution,
+            f.opened_on.isoformat(),
+            f.summary,
+            _moment(f.acknowledged_at),
+            _moment(f.resolved_at),
+            f.note,
+        )
+
+
+def _moment(value: Any) -> str:
+    return value.isoformat() if value is not None else ""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,9 @@ def _slug_for(clinic: Clinic, name: str) -> str:
     return slug
 
 
-def clinic_exercise_create(*, clinic: Clinic, actor: User, values: ExerciseValues) -> Exercise:
+def clinic_exercise_create(
+    *, clinic: Clinic, actor: User, values: ExerciseValues, request: HttpRequest | None = None
+) -> Exercise:
     if Exercise.objects.filter(clinic=clinic, name__iexact=values.name.strip()).exists():
         raise ValidationError({"name": _("Your clinic already has an exercise with this name.")})
     try:
@@ -49,7 +52,13 @@ def clinic_exercise_create(*, clinic: Clinic, actor: User, values: ExerciseValue
             exercise = Exercise.objects.create(
                 clinic=clinic, slug=_slug_for(clinic, values.name), **_fields(values)
             )
-            audit_record(action="exercise.created", actor=actor, target=exercise)
+            audit_record(
+                action="exercise.created",
+                actor=actor,
+                request=request,
+                target=exercise,
+                detail={"name": exercise.name},
+            )
     except IntegrityError as exc:  # a colleague saved the same name a moment ago
         raise ValidationError(
             {"name": _("Your clinic already has an exercise with this name.")}
@@ -58,7 +67,9 @@ def clinic_exercise_create(*, clinic: Clinic, actor: User, values: ExerciseValue
 
 
 @transaction.atomic
-def clinic_exercise_update(*, exercise: Exercise, actor: User, values: ExerciseValues) -> Exercise:
+def clinic_exercise_update(
+    *, exercise: Exercise, actor: User, values: ExerciseValues, request: HttpRequest | None = None
+) -> Exercise:
     """Edit wording or defaults. Programs keep their own dosage; logs keep their snapshot."""
     if exercise.clinic_id is None:
         raise ValidationError(_("Exercises of the shared library can't be edited here."))
@@ -67,10 +78,19 @@ def clinic_exercise_update(*, exercise: Exercise, actor: User, values: ExerciseV
     ).exclude(pk=exercise.pk)
     if clash.exists():
         raise ValidationError({"name": _("Your clinic already has an exercise with this name.")})
+    changed = sorted(
+        name for name, value in _fields(values).items() if getattr(exercise, name) != value
+    )
     for name, value in _fields(values).items():
         setattr(exercise, name, value)
     exercise.save()
-    audit_record(action="exercise.updated", actor=actor, target=exercise)
+    audit_record(
+        action="exercise.updated",
+        actor=actor,
+        request=request,
+        target=exercise,
+        detail={"name": exercise.name, "fields": changed},
+    )
     return exercise
 
 

@@ -18,9 +18,17 @@ from django.utils import timezone
 from tracker import trends
 from tracker.models import DailyCheckin, Flag, FlagEvent, PatientProfile, Session
 from tracker.selectors.trends import clinic_thresholds, patient_windows
+from tracker.services.audit import audit_record
 from tracker.services.scheduling import EVALUATION_LOCAL_TIME, next_local_occurrence
 
 EVALUATION_BATCH = 200
+
+# What each change is called in the audit trail, where the evaluation is the actor.
+AUDITED_CHANGES = {
+    "open": "flag.opened",
+    "escalated": "flag.escalated",
+    "resolved": "flag.auto_resolved",
+}
 
 
 @dataclass(frozen=True)
@@ -84,21 +92,50 @@ def flags_apply(
     ``state`` is the patient's flags as a batch read them (see ``_states``); a patient with
     nothing to write costs no transaction, which keeps workers from queueing on SQLite's lock.
     """
-    open_flags, resolved, rows = state or _states({patient.pk: as_of})[patient.pk]
-    actions = [
-        a
-        for a in trends.reconcile(open_flags, resolved, findings, as_of, thresholds)
-        if a.action != trends.FlagActionKind.SUPPRESS
-    ]
+    state = state or _states({patient.pk: as_of})[patient.pk]
+    actions = _actions(state, findings, as_of, thresholds)
     if not actions:
         return []
     with transaction.atomic():
-        return _write(patient, as_of, actions, rows)
+        return _write(patient, as_of, actions, state[2])
+
+
+def _actions(
+    state: FlagState, findings: list[trends.Finding], as_of: date, thresholds: trends.Thresholds
+) -> list[trends.FlagAction]:
+    open_flags, resolved, rows = state
+    return [
+        a
+        for a in trends.reconcile(open_flags, resolved, findings, as_of, thresholds)
+        if a.action != trends.FlagActionKind.SUPPRESS and not _unchanged(a, rows, as_of)
+    ]
+
+
+def _unchanged(action: trends.FlagAction, rows: dict[str, Flag], as_of: date) -> bool:
+    """An open flag evaluated again on the same day with the same numbers: nothing to write."""
+    if action.action != trends.FlagActionKind.UPDATE or action.finding is None:
+        return False
+    flag = rows.get(action.kind.value)
+    return flag is not None and (flag.summary, flag.evidence, flag.last_evaluated_on) == (
+        action.finding.summary[:500],
+        action.finding.evidence,
+        as_of,
+    )
+
+
+# The fields the nightly refresh of an open flag rewrites (nothing a therapist sets).
+REFRESHED_FIELDS = ["summary", "evidence", "last_evaluated_on"]
 
 
 def _write(
-    patient: PatientProfile, as_of: date, actions: list[trends.FlagAction], rows: dict[str, Flag]
+    patient: PatientProfile,
+    as_of: date,
+    actions: list[trends.FlagAction],
+    rows: dict[str, Flag],
+    refreshed: list[Flag] | None = None,
 ) -> list[FlagChange]:
+    """Store the actions; open flags merely refreshed go to ``refreshed`` when given, for
+    the caller to write together."""
     changes: list[FlagChange] = []
     for action in actions:
         kind = action.kind.value
@@ -139,9 +176,14 @@ def _write(
             )
             changes.append(_event(patient, flag, FlagEvent.Action.ESCALATED, "escalated", as_of))
         elif action.action == trends.FlagActionKind.UPDATE and finding is not None:
-            Flag.objects.filter(pk=rows[kind].pk).update(
-                summary=finding.summary[:500], evidence=finding.evidence, last_evaluated_on=as_of
-            )
+            flag = rows[kind]
+            flag.summary = finding.summary[:500]
+            flag.evidence = finding.evidence
+            flag.last_evaluated_on = as_of
+            if refreshed is not None:
+                refreshed.append(flag)
+            else:
+                flag.save(update_fields=REFRESHED_FIELDS)
         elif action.action == trends.FlagActionKind.RESOLVE:
             flag = rows[kind]
             flag.status = Flag.Status.RESOLVED
@@ -167,6 +209,15 @@ def _event(
 ) -> FlagChange:
     event = FlagEvent.objects.create(
         flag=flag, action=action, severity=flag.severity, summary=flag.summary, on_date=as_of
+    )
+    # One row per change; changes are rare, so the nightly batch stays a few queries. The
+    # daily refresh of an open flag's numbers (UPDATE) changes no status or severity and
+    # would bury the log, so it is not audited.
+    audit_record(
+        action=AUDITED_CHANGES[status],
+        patient=patient,
+        target=flag,
+        detail={"kind": flag.kind, "severity": flag.severity, "on": as_of.isoformat()},
     )
     return FlagChange(
         patient_email=patient.user.email,
@@ -198,15 +249,16 @@ def trends_evaluate_patients(
     adherence_until: dict[int, date] = {}
     if as_of is None:
         todays = {p.pk: p.local_today() for p in patients}
-        logged = set(
-            DailyCheckin.objects.filter(
-                Q(*[Q(patient_id=pid, local_date=d) for pid, d in todays.items()], _connector="OR")
-            ).values_list("patient_id", flat=True)
-        ) | set(
-            Session.objects.filter(
-                Q(*[Q(patient_id=pid, local_date=d) for pid, d in todays.items()], _connector="OR")
-            ).values_list("patient_id", flat=True)
-        )
+        # Everyone's "today" is one of a day or two (time zones), so ask for those dates and
+        # keep the pairs that match: an OR of one condition per patient is slow to build.
+        logged = {
+            pid
+            for model in (DailyCheckin, Session)
+            for pid, day in model.objects.filter(
+                patient_id__in=list(todays), local_date__in=set(todays.values())
+            ).values_list("patient_id", "local_date")
+            if todays[pid] == day
+        }
         for p in patients:
             today = todays[p.pk]
             days[p.pk] = today if p.pk in logged else today - timedelta(days=1)
@@ -226,17 +278,23 @@ def trends_evaluate_patients(
         adherence_until=adherence_until,
     )
     states = _states(days)
+    to_write = []
     for patient in patients:
         t = by_clinic.setdefault(patient.clinic_id, clinic_thresholds(patient.clinic))
         day = days[patient.pk]
-        window = windows[patient.pk].until(day)
-        changes += flags_apply(
-            patient=patient,
-            as_of=day,
-            findings=trends.evaluate(window, t),
-            thresholds=t,
-            state=states[patient.pk],
-        )
+        findings = trends.evaluate(windows[patient.pk].until(day), t)
+        actions = _actions(states[patient.pk], findings, day, t)
+        if actions:
+            to_write.append((patient, day, actions, states[patient.pk][2]))
+    if not to_write:
+        return changes
+    # One transaction for the batch, and the nightly refresh of open flags in one statement:
+    # a transaction (a disk sync on SQLite) per patient was most of the job's time.
+    refreshed: list[Flag] = []
+    with transaction.atomic():
+        for patient, day, actions, rows in to_write:
+            changes += _write(patient, day, actions, rows, refreshed)
+        Flag.objects.bulk_update(refreshed, REFRESHED_FIELDS, batch_size=EVALUATION_BATCH)
     return changes
 
 

@@ -50,6 +50,12 @@ SESSION_COLUMNS = (
     "patient_email", "date", "session_ref", "exercise_slug", "done", "sets", "reps",
     "hold_seconds", "pain_before", "pain_after", "pain_during", "note",
 )  # fmt: skip
+# Each file of the interchange format by the name the upload form gives it.
+COLUMNS_BY_FILE = {
+    "patients": PATIENT_COLUMNS,
+    "checkins": CHECKIN_COLUMNS,
+    "sessions": SESSION_COLUMNS,
+}
 TRUE_WORDS = {"1", "true", "yes", "y", "done"}
 FALSE_WORDS = {"0", "false", "no", "n", "skipped", ""}
 
@@ -83,21 +89,50 @@ class _RowProblem(Exception):
     pass
 
 
+def _reader(text: str) -> csv.DictReader:
+    # newline="": a quoted cell may hold a line break, and older spreadsheets end lines with a
+    # bare carriage return; the csv module reads both only from a stream that keeps them.
+    return csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+
+
+def missing_columns(text: str, columns: tuple[str, ...]) -> list[str]:
+    """The columns a file's first line does not name (all of them if it is not CSV at all)."""
+    try:
+        header = [c.strip() for c in (_reader(text).fieldnames or [])]
+    except csv.Error:
+        return list(columns)
+    return [c for c in columns if c not in header]
+
+
 def _rows(text: str, name: str, columns: tuple[str, ...], report: ImportReport):
     """Yield (line number, row dict); a wrong header is one error for the whole file."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [c.strip() for c in (reader.fieldnames or [])]
-    missing = [c for c in columns if c not in header]
+    reader = _reader(text)
+    missing = missing_columns(text, columns)
     if missing:
         report.errors.append(RowError(name, 1, f"missing column(s): {', '.join(missing)}"))
         return
-    reader.fieldnames = header
-    for index, row in enumerate(reader):
+    reader.fieldnames = [c.strip() for c in (reader.fieldnames or [])]
+    index = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # an over-long cell, say: the rest of the file is unreadable
+            # The inner reader's count: the DictReader's stops at the last good row.
+            line = reader.reader.line_num
+            report.errors.append(RowError(name, line, f"not readable as CSV ({exc})"))
+            return
         if index >= MAX_ROWS_PER_FILE:
             report.errors.append(RowError(name, reader.line_num, "too many rows in one file"))
             return
+        index += 1
         if None in row:
             report.errors.append(RowError(name, reader.line_num, "more cells than columns"))
+            continue
+        if any("\x00" in value for value in row.values() if value):
+            # A NUL character means binary data; PostgreSQL could not store it as text anyway.
+            report.errors.append(RowError(name, reader.line_num, "contains a NUL character"))
             continue
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
 

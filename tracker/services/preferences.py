@@ -7,9 +7,11 @@ from datetime import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from tracker.models import PatientProfile, User
+from tracker.services.audit import audit_record
 from tracker.services.scheduling import patient_schedule_refresh
 
 DEFAULT_TIMEZONE = "UTC"
@@ -27,10 +29,20 @@ def patient_preferences_update(
     reminder_time: time,
     remind_by_email: bool,
     timezone: str,
+    request: HttpRequest | None = None,
 ) -> PatientProfile:
     """Save the settings, then move the next reminder to follow them."""
     _check_timezone(timezone)
     user = patient.user
+    changed = [
+        name
+        for name, before, after in (
+            ("reminder_time", patient.reminder_time, reminder_time),
+            ("remind_by_email", patient.remind_by_email, remind_by_email),
+            ("timezone", user.timezone, timezone),
+        )
+        if before != after
+    ]
     if user.timezone != timezone:
         user.timezone = timezone
         user.save(update_fields=["timezone"])
@@ -38,11 +50,25 @@ def patient_preferences_update(
     patient.remind_by_email = remind_by_email
     patient.save(update_fields=["reminder_time", "remind_by_email", "updated_at"])
     patient_schedule_refresh(patient=patient)
+    if changed:
+        # Field names only, and the reminder time: nothing here is health data.
+        detail: dict[str, object] = {"fields": changed}
+        if "reminder_time" in changed:
+            detail["reminder_time"] = reminder_time.strftime("%H:%M")
+        audit_record(
+            action="patient.settings_changed",
+            actor=user,
+            request=request,
+            patient=patient,
+            detail=detail,
+        )
     return patient
 
 
 @transaction.atomic
-def patient_timezone_detected(*, patient: PatientProfile, timezone: str) -> bool:
+def patient_timezone_detected(
+    *, patient: PatientProfile, timezone: str, request: HttpRequest | None = None
+) -> bool:
     """Adopt the phone's time zone, but only over the untouched default.
 
     A zone the patient (or their therapist) already chose is never overwritten by what a
@@ -60,4 +86,11 @@ def patient_timezone_detected(*, patient: PatientProfile, timezone: str) -> bool
         return False
     patient.user.timezone = timezone
     patient_schedule_refresh(patient=patient)
+    audit_record(
+        action="patient.settings_changed",
+        actor=patient.user,
+        request=request,
+        patient=patient,
+        detail={"fields": ["timezone"], "by": "phone"},
+    )
     return True

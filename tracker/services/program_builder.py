@@ -7,11 +7,12 @@ force then (old logs keep their own snapshot, and adherence of a past day uses i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import (
@@ -31,6 +32,9 @@ from tracker.services.prescribing import (
     program_create,
 )
 
+# The same start sent again this soon is a double click or a resent form, not a new program.
+RESTART_AFTER = timedelta(minutes=1)
+
 
 def _today(program: Program) -> date:
     return program.patient.local_today()
@@ -48,7 +52,21 @@ def program_start(
     template: ProgramTemplate | None = None,
     request: HttpRequest | None = None,
 ) -> Program:
-    """A new program (empty or from a template); the current one is completed, not lost."""
+    """A new program (empty or from a template); the current one is completed, not lost.
+
+    Sending the same start twice within a minute answers with the program the first one made.
+    """
+    # One start at a time for a patient: a second submit waits here, then sees the first.
+    PatientProfile.objects.select_for_update().filter(pk=patient.pk).first()
+    current = Program.objects.filter(patient=patient, status=Program.Status.ACTIVE).first()
+    if (
+        current is not None
+        and timezone.now() - current.created_at < RESTART_AFTER
+        and (current.therapist_id, current.template_id, current.title, current.goal)
+        == (therapist.pk, template.pk if template else None, title, goal)
+        and (current.start_date, current.phase_end_date) == (start_date, phase_end_date)
+    ):
+        return current
     program = program_create(
         patient=patient,
         therapist=therapist,

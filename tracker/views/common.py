@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
+
+from tracker import sign_in
 
 
 @login_required
@@ -25,6 +28,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if user.has_two_factor:
+            # The password alone logs nobody in: the code step does, with `next` kept for it.
+            sign_in.pending_start(self.request, user, next_url=self.get_redirect_url())
+            return redirect("login-two-factor")
+        return super().form_valid(form)
 
 
 @never_cache

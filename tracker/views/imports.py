@@ -56,7 +56,9 @@ def _stash(request: HttpRequest, therapist_id: int, texts: dict[str, str | None]
 
 def _unstash(request: HttpRequest, token: str) -> dict[str, Any] | None:
     stash = request.session.pop(STASH_KEY, None)
-    if not stash or not secrets.compare_digest(stash.get("token", ""), token):
+    # As bytes: compare_digest refuses a str with anything but ASCII, and the token comes
+    # from the form as typed.
+    if not stash or not secrets.compare_digest(stash.get("token", "").encode(), token.encode()):
         return None
     texts = json.loads(zlib.decompress(base64.b64decode(stash["files"])))
     return {"therapist": stash["therapist"], "texts": texts}

@@ -118,7 +118,7 @@ def accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         invite_accept(user=user, password=form.cleaned_data["new_password1"], request=request)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="tracker.auth_backends.ClinicModelBackend")
         messages.success(request, _("Welcome! Your password is set."))
         return redirect("patient-today")
     return render(

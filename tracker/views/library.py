@@ -48,6 +48,7 @@ def exercise_edit(request: HttpRequest, exercise_id: int | None = None) -> HttpR
                     clinic=user.clinic,  # type: ignore[union-attr]
                     actor=user,  # type: ignore[arg-type]
                     values=form.values(),
+                    request=request,
                 )
                 messages.success(
                     request,
@@ -58,6 +59,7 @@ def exercise_edit(request: HttpRequest, exercise_id: int | None = None) -> HttpR
                     exercise=exercise,
                     actor=user,  # type: ignore[arg-type]
                     values=form.values(),
+                    request=request,
                 )
                 messages.success(request, _("“%(name)s” saved.") % {"name": exercise.name})
         except ValidationError as exc:

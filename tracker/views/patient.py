@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -30,7 +31,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,8 +47,6 @@ from tracker.access import (
 from tracker.guidance import TrafficLight, traffic_light
 from tracker.library_data import EXPLANATIONS
 from tracker.models import (
-    RATING_MAX,
-    RATING_MIN,
     DailyCheckin,
     ExerciseLog,
     PatientProfile,
@@ -57,13 +55,15 @@ from tracker.models import (
 )
 from tracker.patient_forms import (
     CheckinForm,
+    DeletionRequestForm,
     ExerciseLogForm,
     PreferencesForm,
     SessionFinishForm,
     SessionStartForm,
     TimezoneDetectForm,
 )
-from tracker.selectors.plan import PlanItem, TodaySummary, plan_for_day, today_for_patient
+from tracker.selectors.data_rights import deletion_status
+from tracker.selectors.plan import PlanItem, TodaySummary, today_for_patient
 from tracker.selectors.progress import progress_for_patient
 from tracker.services.logbook import (
     checkin_record,
@@ -81,7 +81,6 @@ from tracker.services.push import push_subscription_delete, push_subscription_sa
 TODAY = "tracker/patient/today.html"
 CHECKIN = "tracker/patient/checkin.html"
 SETTINGS = "tracker/patient/settings.html"
-RATING_VALUES = range(RATING_MIN, RATING_MAX + 1)
 INVALID = 422  # the fragment comes back with messages beside the fields
 EXPLANATIONS_BY_SLUG = {explanation["slug"]: explanation for explanation in EXPLANATIONS}
 # Which explanation an exercise page points to, by category.
@@ -118,8 +117,9 @@ def _page_context(patient: PatientProfile, nav: str, day: date | None = None) ->
         "day": day or patient.local_today(),
         "nav": nav,
         "detect_timezone": patient.timezone == DEFAULT_TIMEZONE,
-        "rating_values": RATING_VALUES,
         "symptom_choices": Symptom.choices,
+        # Every exercise on Today posts here; reversed once rather than twice per exercise.
+        "log_url": reverse("patient-log"),
     }
 
 
@@ -137,6 +137,11 @@ class PlanRow:
     @property
     def errors(self) -> Any:
         return self.form.errors if self.form is not None else {}
+
+    @property
+    def has_details(self) -> bool:
+        """Details to print in place; otherwise the page's one blank copy is used."""
+        return self.form is not None or any(value not in ("", []) for value in self.values.values())
 
     @property
     def general_errors(self) -> list[str]:
@@ -202,7 +207,6 @@ def _today_context(
             "light": _light_for(summary.finished_session, patient) if not open_session else None,
             "start_form": None,
             "finish_form": None,
-            "oob": False,
         }
     )
     context.update(extra)
@@ -312,17 +316,20 @@ def exercise_log(request: HttpRequest) -> HttpResponse:
     prescribed = prescription_for_patient(patient, prescribed_id)
     day = today_
     log: ExerciseLog | None = None
+    session: Session | None = None
     if form.is_valid():
         day = form.cleaned_data["local_date"]
-        session = _session_for(patient, form.cleaned_data["session_client_id"], day)
         try:
-            log = exercise_log_record(
-                session=session,
-                prescribed=prescribed,
-                occurrence=form.cleaned_data["occurrence"],
-                status=form.cleaned_data["status"],
-                details=form.details(),
-            )
+            # One unit: a tick that is refused leaves no empty session behind it either.
+            with transaction.atomic():
+                session = _session_for(patient, form.cleaned_data["session_client_id"], day)
+                log = exercise_log_record(
+                    session=session,
+                    prescribed=prescribed,
+                    occurrence=form.cleaned_data["occurrence"],
+                    status=form.cleaned_data["status"],
+                    details=form.details(),
+                )
         except ValidationError as error:
             form.add_error(None, error)
     if form.is_valid() and not request.htmx:  # type: ignore[attr-defined]
@@ -338,22 +345,13 @@ def exercise_log(request: HttpRequest) -> HttpResponse:
         # The whole page (without htmx) shows the same messages in the same place.
         context["rows"] = [row if r.item.dom_id == item.dom_id else r for r in context["rows"]]
         return _page(request, TODAY, "item", context, status=INVALID)
-    # Only the plan is needed around an item (for the running count), not the whole day.
-    summary = TodaySummary(
-        day=day,
-        plan=plan_for_day(patient, day),
-        open_session=None,
-        finished_session=None,
-        checkin=None,
-    )
-    context = _today_context(patient, summary)
-    context["row"] = _plan_row(item)
-    context["oob"] = True
-    # The item itself, plus the running count at the top of the list (an out-of-band swap).
-    html = render_to_string(f"{TODAY}#item", context, request) + render_to_string(
-        f"{TODAY}#tally", context, request
-    )
-    return HttpResponse(html)
+    # Just the item: patient.js recounts the "n of m logged" line from the items on the page,
+    # so the day's plan is not read again for it.
+    context = _page_context(patient, "today", day) | {
+        "row": _plan_row(item),
+        "session_client_id": session.client_id if session is not None else uuid.uuid4(),
+    }
+    return render(request, f"{TODAY}#item", context)
 
 
 # --- Daily check-in ---------------------------------------------------------------------------
@@ -480,6 +478,33 @@ def progress(request: HttpRequest) -> HttpResponse:
 # --- Settings -----------------------------------------------------------------------------------
 
 
+def settings_context(
+    patient: PatientProfile,
+    *,
+    form: PreferencesForm | None = None,
+    deletion_form: DeletionRequestForm | None = None,
+) -> dict[str, Any]:
+    """Everything the Settings page shows; a form passed in keeps what the patient entered."""
+    if form is None:
+        form = PreferencesForm(
+            initial={
+                "reminder_time": patient.reminder_time,
+                "remind_by_email": patient.remind_by_email,
+                "timezone": patient.timezone,
+            },
+            current_timezone=patient.timezone,
+        )
+    return (
+        _page_context(patient, "settings")
+        | {
+            "form": form,
+            "deletion_form": deletion_form or DeletionRequestForm(),
+            "deletion": deletion_status(patient),
+        }
+        | _push(patient)
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
@@ -488,17 +513,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     current = patient.timezone
     if request.method == "GET":
-        form = PreferencesForm(
-            initial={
-                "reminder_time": patient.reminder_time,
-                "remind_by_email": patient.remind_by_email,
-                "timezone": current,
-            },
-            current_timezone=current,
-        )
-        return render(
-            request, SETTINGS, _page_context(patient, "settings") | {"form": form} | _push(patient)
-        )
+        return render(request, SETTINGS, settings_context(patient))
 
     form = PreferencesForm(request.POST, current_timezone=current)
     saved = False
@@ -509,6 +524,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 reminder_time=form.cleaned_data["reminder_time"],
                 remind_by_email=form.cleaned_data["remind_by_email"],
                 timezone=form.cleaned_data["timezone"],
+                request=request,
             )
             saved = True
         except ValidationError as error:
@@ -518,7 +534,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if saved and not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("Settings saved."))
         return HttpResponseRedirect(reverse("patient-settings"))
-    context = _page_context(patient, "settings") | {"form": form, "saved": saved} | _push(patient)
+    context = settings_context(patient, form=form) | {"saved": saved}
     return _page(request, SETTINGS, "form", context, status=200 if saved else INVALID)
 
 
@@ -532,7 +548,9 @@ def timezone_detect(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"changed": False, "errors": form.errors}, status=INVALID)
     changed = False
     if not request.session.get("timezone_detected"):
-        changed = patient_timezone_detected(patient=patient, timezone=form.cleaned_data["timezone"])
+        changed = patient_timezone_detected(
+            patient=patient, timezone=form.cleaned_data["timezone"], request=request
+        )
         request.session["timezone_detected"] = True
     return JsonResponse(
         {
@@ -649,18 +667,35 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _push_payload(body: bytes) -> tuple[str, dict[str, Any], bool] | None:
+    """(endpoint, keys, remove) from what push.js sends; None for any other body."""
+    try:
+        payload = json.loads(body or b"{}")
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than it can parse
+        return None
+    if not isinstance(payload, dict):
+        return None
+    endpoint, keys = payload.get("endpoint"), payload.get("keys") or {}
+    # No browser sends a NUL character, and PostgreSQL could not even look one up.
+    if not isinstance(endpoint, str) or "\x00" in endpoint or not isinstance(keys, dict):
+        return None
+    return endpoint, keys, bool(payload.get("remove"))
+
+
 @require_POST
 @patient_required
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     """The browser's push subscription, posted by push.js as JSON; DELETE-like with remove."""
-    try:
-        payload = json.loads(request.body or b"{}")
-        endpoint = str(payload["endpoint"])
-        keys = payload.get("keys") or {}
-    except (ValueError, KeyError, TypeError):
+    parsed = _push_payload(request.body)
+    if parsed is None:
         return JsonResponse({"error": _("Push could not be turned on.")}, status=400)
-    if payload.get("remove"):
-        push_subscription_delete(user=request.user, endpoint=endpoint)  # type: ignore[arg-type]
+    endpoint, keys, remove = parsed
+    if remove:
+        push_subscription_delete(
+            user=request.user,  # type: ignore[arg-type]
+            endpoint=endpoint,
+            request=request,
+        )
         return JsonResponse({"subscribed": False})
     try:
         push_subscription_save(
@@ -668,6 +703,7 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
             endpoint=endpoint,
             p256dh=str(keys.get("p256dh", "")),
             auth=str(keys.get("auth", "")),
+            request=request,
         )
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)

@@ -5,7 +5,6 @@ Every view of a record, and every export, is written to the audit trail.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
@@ -14,14 +13,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from tracker import charts
 from tracker.access import patient_for_therapist, therapist_required
-from tracker.selectors.export import checkin_rows, session_rows
+from tracker.models import PatientProfile
+from tracker.selectors.export import checkin_rows, csv_lines, export_filename, session_rows
 from tracker.selectors.record import DEFAULT_WINDOW, WINDOWS, PatientRecord, patient_record
 from tracker.services.audit import audit_record
 from tracker.services.invites import invite_expires_at
@@ -108,29 +107,15 @@ def note_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect_after_post(request, target)
 
 
-class _Echo:
-    """csv.writer wants a file; this one hands each formatted line straight back."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_response(rows: Iterator[list[str]], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    # A byte-order mark first, so spreadsheet programs read the file as UTF-8.
-    lines = (
-        "\ufeff" + writer.writerow(row) if i == 0 else writer.writerow(row)
-        for i, row in enumerate(rows)
-    )
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _export_name(patient: object, what: str) -> str:
-    user = patient.user  # type: ignore[attr-defined]
-    return f"rehabit-{slugify(user.display_name) or user.pk}-{what}.csv"
+def _export_name(patient: PatientProfile, what: str) -> str:
+    return export_filename(patient.user, f"{what}.csv")
 
 
 @require_GET

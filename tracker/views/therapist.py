@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from tracker.access import clinic_admin_required, flag_for_therapist, therapist_required
 from tracker.selectors.caseload import caseload_page
+from tracker.selectors.data_rights import deletion_requests_pending_count
 from tracker.selectors.flags import flag_inbox
 from tracker.selectors.notifications import notification_problems
 from tracker.selectors.operations import background_status
@@ -30,7 +31,8 @@ from tracker.therapist_forms import CaseloadFilterForm, FlagActionForm, FlagFilt
 def redirect_after_post(request: HttpRequest, default: str) -> HttpResponse:
     """Back to where the form was (a `next` field on this site), else to ``default``."""
     target = request.POST.get("next") or default
-    if not url_has_allowed_host_and_scheme(
+    # A path on this site only: `redirect()` takes a bare word for a view name to look up.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = default
@@ -70,6 +72,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     }
     if request.user.is_clinic_admin:  # type: ignore[union-attr]
         context["background"] = background_status()
+        if not request.htmx:  # type: ignore[attr-defined]
+            # Shown here, not in the navigation, so other pages pay no query for it.
+            context["deletion_requests_waiting"] = deletion_requests_pending_count(
+                request.user.clinic_id  # type: ignore[union-attr]
+            )
     return render(request, partial_or_page(request, template, "results"), context)
 
 

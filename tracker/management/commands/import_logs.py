@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tracker.models import Clinic, User
+from tracker.services.audit import audit_record
 from tracker.services.importer import import_caseload
 
 
@@ -54,5 +55,16 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         if not report.ok:
             raise CommandError(f"{len(report.errors)} bad row(s); nothing was imported.")
+        if not report.dry_run:
+            # Run on the server, not by a signed-in person: the clinic's admins still see it.
+            audit_record(
+                action="caseload.imported",
+                clinic=clinic,
+                detail={
+                    "therapist": therapist.email,
+                    "counts": dict(report.counts),
+                    "by": "import_logs command",
+                },
+            )
         verb = "Would import" if report.dry_run else "Imported"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {report.summary()}"))

@@ -41,6 +41,52 @@
     });
   });
 
+  // --- "Add details" ------------------------------------------------------------------------
+  // Today prints the optional details form once, as a <template>; each exercise's "Add
+  // details" gets its own copy here. The same fields printed for every exercise were most of
+  // the page's bytes and of the server's time to draw it.
+  var ID_ATTRIBUTES = ["id", "for", "aria-describedby"];
+
+  function fillDetails(slot) {
+    var template = document.getElementById("log-details-template");
+    if (!template) { return; }
+    var copy = template.content.cloneNode(true);
+    var data = slot.dataset;
+    Array.prototype.forEach.call(copy.querySelectorAll("[data-only]"), function (field) {
+      if (field.dataset.only !== data.show) { field.parentNode.removeChild(field); }
+    });
+    ID_ATTRIBUTES.forEach(function (name) {
+      Array.prototype.forEach.call(copy.querySelectorAll("[" + name + "]"), function (el) {
+        el.setAttribute(name, el.getAttribute(name).split("__ID__").join(data.fid));
+      });
+    });
+    var placeholders = { sets_done: data.sets, reps_done: data.reps, hold_seconds_done: data.hold };
+    Object.keys(placeholders).forEach(function (name) {
+      var input = copy.querySelector("[name=" + name + "]");
+      if (input) { input.placeholder = placeholders[name] || ""; }
+    });
+    var save = copy.querySelector("button[name=status]");
+    if (save) { save.value = data.status || "done"; }
+    slot.parentNode.replaceChild(copy, slot);
+  }
+
+  // "2 of 5 logged": counted from the items on the page, after each one comes back.
+  function recount() {
+    var tally = document.getElementById("tally");
+    if (!tally || !tally.dataset.text) { return; }
+    var total = document.querySelectorAll(".plan-item").length;
+    var logged = document.querySelectorAll(".plan-item.is-done, .plan-item.is-skipped").length;
+    if (!total) { return; }
+    tally.textContent = tally.dataset.text
+      .replace("%(done)s", String(logged)).replace("%(total)s", String(total));
+  }
+
+  htmx.onLoad(function (root) {
+    var slots = root.querySelectorAll ? root.querySelectorAll(".details-slot") : [];
+    Array.prototype.forEach.call(slots, fillDetails);
+    if (root.classList && root.classList.contains("plan-item")) { recount(); }
+  });
+
   // --- The outbox --------------------------------------------------------------------------
   function offlineForm(elt) {
     return elt && elt.closest ? elt.closest("form[data-offline]") : null;

@@ -1,0 +1,70 @@
+"""Two-factor sign-in for the tests: pyotp plays the authenticator app on the therapist's phone,
+making codes from the secret exactly as a real app does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyotp
+from django.test import Client
+
+from tests.conftest import PASSWORD
+from tracker import sign_in
+from tracker.models import User
+from tracker.services.two_factor import two_factor_begin, two_factor_confirm
+
+# A moment in the middle of a 30-second step, so "the same step" and "the next step" are clear.
+START = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)
+STEP_SECONDS = 30
+
+
+def app(user: User) -> pyotp.TOTP:
+    """The authenticator app, after scanning the user's QR code."""
+    user.refresh_from_db(fields=["totp_secret"])
+    return pyotp.TOTP(user.totp_secret)
+
+
+def turn_on(user: User) -> list[str]:
+    """Two-factor sign-in on, confirmed with the app's current code; the recovery codes."""
+    two_factor_begin(user=user)
+    return two_factor_confirm(user=user, code=app(user).now())
+
+
+def next_code(user: User) -> str:
+    """The app's code one step after the last accepted one: still inside the window of one
+    step either side, so it is accepted once without waiting 30 seconds."""
+    user.refresh_from_db(fields=["totp_last_step"])
+    return app(user).generate_otp(user.totp_last_step + 1)
+
+
+def password_step(client: Client, user: User, *, next_url: str | None = None, **extra):
+    data = {"username": user.email, "password": PASSWORD}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post("/login/", data, **extra)
+
+
+def code_step(client: Client, code: str, **extra):
+    return client.post("/login/code/", {"code": code}, **extra)
+
+
+def login_verified(client: Client, user: User) -> Client:
+    """Logged in as if through both steps (force_login alone is not verified)."""
+    client.force_login(user)
+    session = client.session
+    sign_in.mark_verified(session, user)
+    session.save()
+    return client
+
+
+def is_logged_in_as(client: Client, user: User) -> bool:
+    return client.session.get("_auth_user_id") == str(user.pk)
+
+
+def wrong_codes(user: User, count: int) -> list[str]:
+    """Six-digit codes the app would not show now (none of the steps inside the window)."""
+    totp = app(user)
+    step = totp.timecode(datetime.now(tz=UTC))
+    valid = {totp.generate_otp(step + offset) for offset in (-1, 0, 1)}
+    candidates = (f"{n:06d}" for n in range(0, 1_000_000, 111_111))
+    return [code for code in candidates if code not in valid][:count]
