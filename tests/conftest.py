@@ -28,7 +28,7 @@ _HYPOTHESIS_COMMON = {
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 }
 hypothesis_settings.register_profile(
-    "ci", max_examples=20, derandomize=True, print_blob=True, **_HYPOTHESIS_COMMON
+    "ci", max_examples=16, derandomize=True, print_blob=True, **_HYPOTHESIS_COMMON
 )
 hypothesis_settings.register_profile("thorough", max_examples=400, **_HYPOTHESIS_COMMON)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -10,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -511,6 +513,12 @@ class ImportForm(WorkspaceForm):
 # --- Audit log -------------------------------------------------------------------------------
 
 MAX_PATIENT_REF = 20
+# The log holds nothing from outside these years: a date beyond them is a slip of the keyboard,
+# and at the ends of the calendar it is not even a moment a time zone can be applied to.
+AUDIT_DATES = [
+    MinValueValidator(date(2000, 1, 1), message=_("Choose a date from 2000 on.")),
+    MaxValueValidator(date(2999, 12, 31), message=_("Choose a date before 3000.")),
+]
 
 
 class AuditFilterForm(WorkspaceForm):
@@ -518,8 +526,12 @@ class AuditFilterForm(WorkspaceForm):
     who = forms.ChoiceField(label=_("Who"), required=False)
     email = forms.CharField(label=_("Email contains"), required=False, max_length=254)
     patient = forms.ChoiceField(label=_("Patient"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=AUDIT_DATES
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=DateInput(), validators=AUDIT_DATES
+    )
 
     def __init__(
         self,

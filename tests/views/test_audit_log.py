@@ -172,6 +172,21 @@ def test_it_explains_an_end_date_before_the_start_and_still_shows_the_rest(as_al
     assert 'value="2026-03-01"' in page  # what was typed stays in the field
 
 
+@pytest.mark.parametrize(
+    ("field", "day", "message"),
+    [
+        ("date_to", "9999-12-31", "Choose a date before 3000."),
+        ("date_from", "0001-01-01", "Choose a date from 2000 on."),
+    ],
+)
+def test_it_explains_a_date_at_the_end_of_the_calendar(as_alice, alice, pat, field, day, message):
+    audit_record(action="patient.viewed", actor=alice, patient=pat, detail={"mark": "SHOWN"})
+    response = as_alice.get(URL, {field: day})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page and "mark: SHOWN" in page
+
+
 def test_it_answers_htmx_with_the_results_partial(as_alice, alice, pat):
     audit_record(action="note.added", actor=alice, patient=pat, detail={"mark": "PARTIAL"})
     response = as_alice.get(URL, {"action": "note.added"}, headers={"HX-Request": "true"})
