@@ -171,4 +171,4 @@ def test_its_queries_do_not_grow_with_history(as_pat, pat, pat_program):
     fill_history(pat, 60)
     with CaptureQueriesContext(connection) as long:
         save(as_pat, pat.local_today())
-    assert len(short) == len(long) <= 12
+    assert len(short) == len(long) <= 11

@@ -55,6 +55,7 @@ def session_start(
     return session
 
 
+@transaction.atomic  # the finish and the patient's evaluation due time land together
 def session_finish(
     *,
     session: Session,
@@ -151,6 +152,7 @@ class CheckinValues:
     note: str = ""
 
 
+@transaction.atomic  # the check-in and the patient's evaluation due time land together
 def checkin_record(
     *,
     patient: PatientProfile,

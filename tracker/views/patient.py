@@ -399,9 +399,10 @@ def checkin(request: HttpRequest) -> HttpResponse:
         return render(request, CHECKIN, _checkin_context(patient, day, form))
 
     form = CheckinForm(request.POST, today=day)
+    saved: DailyCheckin | None = None
     if form.is_valid():
         try:
-            checkin_record(
+            saved, _created = checkin_record(
                 patient=patient, local_date=form.cleaned_data["local_date"], values=form.values()
             )
         except ValidationError as error:
@@ -413,6 +414,10 @@ def checkin(request: HttpRequest) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("Check-in saved. Thank you!"))
         return HttpResponseRedirect(reverse("patient-checkin"))
+    if saved is not None and saved.local_date == day:
+        # Only the form comes back, and the row just saved is today's: nothing to read again.
+        context = _page_context(patient, "checkin", day) | {"form": form, "checkin": saved}
+        return _page(request, CHECKIN, "form", context | {"saved": True})
     return _page(request, CHECKIN, "form", _checkin_context(patient, day, form, saved=True))
 
 
