@@ -53,6 +53,8 @@ def test_it_shows_the_caseload_and_searches_it_with_no_policy_violation(phone, d
     messages = watch_for_violations(phone)
     log_in(phone, "therapist@rehabit.test")
     expect(phone.get_by_role("heading", name="Caseload")).to_be_visible()
+    # htmx (a deferred script) must be listening before the first keystroke.
+    phone.wait_for_load_state("load")
     phone.get_by_label("Search").fill("jordan")  # htmx live search
     expect(phone.locator("#caseload-results .patient-name")).to_have_text(["Jordan Kim"])
     phone.get_by_role("link", name="Jordan Kim").click()  # the record, with its charts
