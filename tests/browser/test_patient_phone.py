@@ -256,6 +256,31 @@ def test_the_phone_s_time_zone_is_adopted_on_first_login(browser, live_server, c
         context.close()
 
 
+def test_a_time_zone_on_another_date_redraws_today_and_still_says_so(
+    browser, live_server, clinic, alice
+):
+    from datetime import UTC, datetime
+
+    from tests.conftest import make_patient
+
+    # A zone whose date differs from UTC's right now: the page must be drawn again.
+    zone = "Pacific/Pago_Pago" if datetime.now(UTC).hour < 10 else "Pacific/Kiritimati"
+    newcomer = make_patient("far@patient.test", clinic, alice, tz="UTC")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, timezone_id=zone
+    )
+    page = context.new_page()
+    try:
+        log_in(page, newcomer.user.email)
+        expect(page.locator("#timezone-notice")).to_contain_text(zone)
+        newcomer.user.refresh_from_db()
+        expect(page.locator("#patient-page")).to_have_attribute(
+            "data-day", newcomer.local_today().isoformat()
+        )
+    finally:
+        context.close()
+
+
 def test_a_page_left_open_past_midnight_says_so_without_reloading_forever(phone, pat, pat_program):
     import datetime as dt
 

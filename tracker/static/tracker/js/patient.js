@@ -306,6 +306,22 @@
   checkDay();
 
   // --- Time zone, reported once while it is still the default ------------------------------
+  var ZONE_NOTICE_KEY = "rehabit:timezone-notice";
+
+  function showZoneNotice(zoneName) {
+    var notice = document.getElementById("timezone-notice");
+    if (notice) {
+      notice.textContent = notice.dataset.text.replace("%(zone)s", zoneName);
+      notice.hidden = false;
+    }
+  }
+
+  var adopted = sessionStorage.getItem(ZONE_NOTICE_KEY);
+  if (adopted) {
+    sessionStorage.removeItem(ZONE_NOTICE_KEY);
+    showZoneNotice(adopted);
+  }
+
   var detectUrl = page.dataset.timezoneDetect;
   var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
   var reportedKey = "rehabit:timezone-reported:" + user; // a flag, not health data
@@ -325,13 +341,14 @@
       if (!data) { return; }
       localStorage.setItem(reportedKey, "1");
       if (!data.changed) { return; }
-      var notice = document.getElementById("timezone-notice");
-      if (notice) {
-        notice.textContent = notice.dataset.text.replace("%(zone)s", data.timezone);
-        notice.hidden = false;
+      // The patient's "today" may be another date in their own time zone: the page is
+      // drawn again for that day, and says what changed once it is back.
+      if (data.today !== page.dataset.day) {
+        sessionStorage.setItem(ZONE_NOTICE_KEY, data.timezone);
+        location.reload();
+        return;
       }
-      // The patient's "today" may be another date in their own time zone.
-      if (data.today !== page.dataset.day) { location.reload(); }
+      showZoneNotice(data.timezone);
     }).catch(function () { /* tried again on the next page */ });
   }
 
