@@ -358,17 +358,31 @@ def exercise_log(request: HttpRequest) -> HttpResponse:
 
 
 def _checkin_context(
-    patient: PatientProfile, day: date, form: CheckinForm, **extra: Any
+    patient: PatientProfile,
+    day: date,
+    form: CheckinForm | None,
+    *,
+    just_saved: DailyCheckin | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     context = _page_context(patient, "checkin", day)
-    earlier = list(
-        DailyCheckin.objects.filter(patient=patient, local_date__in=[day, day - timedelta(days=1)])
-    )
+    if just_saved is not None and just_saved.local_date == day:
+        # Only the form comes back after a save, around the row just written: nothing to
+        # read again (yesterday's card is drawn on the whole page only).
+        today_checkin, yesterday_checkin = just_saved, None
+    else:
+        earlier = list(
+            DailyCheckin.objects.filter(
+                patient=patient, local_date__in=[day, day - timedelta(days=1)]
+            )
+        )
+        today_checkin = next((c for c in earlier if c.local_date == day), None)
+        yesterday_checkin = next((c for c in earlier if c.local_date != day), None)
     context.update(
         {
             "form": form,
-            "checkin": next((c for c in earlier if c.local_date == day), None),
-            "yesterday_checkin": next((c for c in earlier if c.local_date != day), None),
+            "checkin": today_checkin,
+            "yesterday_checkin": yesterday_checkin,
             "saved": False,
         }
     )
@@ -384,7 +398,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     day = patient.local_today()
     if request.method == "GET":
-        existing = DailyCheckin.objects.filter(patient=patient, local_date=day).first()
+        context = _checkin_context(patient, day, None)
+        existing = context["checkin"]  # today's, read with yesterday's in one query
         initial = {"local_date": day}
         if existing is not None:
             initial |= {
@@ -395,8 +410,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 "stress": existing.stress,
                 "note": existing.note,
             }
-        form = CheckinForm(initial=initial, today=day)
-        return render(request, CHECKIN, _checkin_context(patient, day, form))
+        context["form"] = CheckinForm(initial=initial, today=day)
+        return render(request, CHECKIN, context)
 
     form = CheckinForm(request.POST, today=day)
     saved: DailyCheckin | None = None
@@ -414,11 +429,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("Check-in saved. Thank you!"))
         return HttpResponseRedirect(reverse("patient-checkin"))
-    if saved is not None and saved.local_date == day:
-        # Only the form comes back, and the row just saved is today's: nothing to read again.
-        context = _page_context(patient, "checkin", day) | {"form": form, "checkin": saved}
-        return _page(request, CHECKIN, "form", context | {"saved": True})
-    return _page(request, CHECKIN, "form", _checkin_context(patient, day, form, saved=True))
+    context = _checkin_context(patient, day, form, just_saved=saved, saved=True)
+    return _page(request, CHECKIN, "form", context)
 
 
 @require_GET
