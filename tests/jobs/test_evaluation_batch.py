@@ -61,3 +61,53 @@ def test_new_numbers_on_open_flags_are_written_in_one_statement(worsening):
         summaries = Flag.objects.filter(patient_id__in=ids, kind="pain_rising")
         assert all("8" in flag.summary for flag in summaries)
         DailyCheckin.objects.filter(patient_id__in=ids, pain=8).update(pain=7)
+
+
+def test_the_window_reads_days_values_and_last_activity_inside_and_before_the_lookback(
+    clinic, alice
+):
+    """The batch reads raw rows and day numbers from the database; what it builds from them
+    is what the rules would get from the ORM, for active patients and quiet ones alike."""
+    from decimal import Decimal
+
+    from tracker.models import Session
+    from tracker.selectors.trends import patient_windows
+
+    exercise("glute-bridge")
+    active = make_patient("active@patient.test", clinic, alice)
+    quiet = make_patient("quiet@patient.test", clinic, alice)
+    never = make_patient("never@patient.test", clinic, alice)
+    today = active.local_today()
+    for patient in (active, quiet, never):
+        give_program(patient, alice, today - timedelta(days=90))
+    bulk_history(active, 10, pain=4)
+    DailyCheckin.objects.filter(patient=active, local_date=today - timedelta(days=3)).update(
+        sleep_hours=Decimal("6.5")
+    )
+    # The quiet patient last checked in 60 days ago and last exercised 50 days ago.
+    bulk_history(quiet, 60, pain=3)
+    DailyCheckin.objects.filter(patient=quiet, local_date__gt=today - timedelta(days=60)).delete()
+    Session.objects.filter(patient=quiet, local_date__gt=today - timedelta(days=50)).delete()
+
+    start, end = today - timedelta(days=44), today
+    with CaptureQueriesContext(connection) as reads:
+        windows = patient_windows([active.pk, quiet.pk, never.pk], start=start, end=end)
+
+    checkins = {c.date: c for c in windows[active.pk].checkins}
+    assert sorted(checkins) == [today - timedelta(days=back) for back in range(10, 0, -1)]
+    assert checkins[today - timedelta(days=3)].sleep_hours == 6.5
+    assert isinstance(checkins[today - timedelta(days=3)].sleep_hours, float)
+    assert [s.date for s in windows[active.pk].sessions] == sorted(checkins)
+    assert windows[active.pk].last_activity == today - timedelta(days=1)
+    adherence = {a.date: a for a in windows[active.pk].adherence}
+    assert len(adherence) == 45  # the program ran on every day of the lookback
+    # Everything was done on the days with a history, nothing before them.
+    assert all(adherence[d].done == adherence[d].due > 0 for d in checkins)
+    assert all(a.done == 0 for d, a in adherence.items() if d not in checkins)
+
+    assert windows[quiet.pk].checkins == [] and windows[quiet.pk].sessions == []
+    assert windows[quiet.pk].last_activity == today - timedelta(days=50)
+    assert windows[never.pk].last_activity is None
+    # Only the two without activity in the lookback had their whole history asked.
+    history = [q["sql"] for q in reads.captured_queries if "MAX(" in q["sql"]]
+    assert len(history) == 2

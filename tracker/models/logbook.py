@@ -124,7 +124,14 @@ class ExerciseLog(TimeStamped):
                 name="exercise_log_target_reps_xor_hold",
             ),
         ]
-        indexes = [models.Index(fields=["patient", "local_date", "status"])]
+        indexes = [
+            # Holds the prescription version too, so the adherence read (done logs by patient
+            # and day, for the caseload and the nightly evaluation) never visits the table.
+            models.Index(
+                fields=["patient", "local_date", "status", "prescribed"],
+                name="exerciselog_adherence_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.exercise} {self.local_date} #{self.occurrence} {self.status}"

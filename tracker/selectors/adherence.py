@@ -1,7 +1,7 @@
 """Adherence: prescribed occurrences done ÷ occurrences due, per day, for many patients at once.
 
 Two queries for any number of patients and any window: the prescription versions that
-overlap the window, and the done logs counted by patient, day and prescription version.
+overlap the window, and the done logs' days and prescription versions (read from one index).
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import add
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from tracker.models import ExerciseLog, PrescribedExercise
+from tracker.selectors.rows import DayNumber, raw_rows
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,21 @@ def _days(start: date, end: date) -> Iterable[date]:
 def adherence_days(
     patient_ids: Iterable[int], start: date, end: date
 ) -> dict[int, list[AdherenceDay]]:
-    """Per patient, one AdherenceDay for each date from ``start`` to ``end`` inclusive.
+    """Per patient, one AdherenceDay for each date from ``start`` to ``end`` inclusive."""
+    days, due, done = adherence_series(patient_ids, start, end)
+    return {
+        pid: [
+            AdherenceDay(day=day, due=due_today, done=done_today)
+            for day, due_today, done_today in zip(days, due[pid], done[pid], strict=True)
+        ]
+        for pid in due
+    }
+
+
+def adherence_series(
+    patient_ids: Iterable[int], start: date, end: date
+) -> tuple[list[date], dict[int, list[float]], dict[int, list[float]]]:
+    """The dates from ``start`` to ``end``, and per patient what was due and done on each.
 
     Each version of a prescription counts on the days it was in force (so a dosage change
     never rewrites past adherence), within its program's dates while the program is not
@@ -43,13 +59,13 @@ def adherence_days(
     "N days a week" exercise's week at what was due in that week.
 
     Runs on every caseload page and for every patient each night, so days are positions in
-    lists and the done logs arrive counted by the database per patient, day and prescription
-    version (integers, not the prescription line's UUID, on every row).
+    lists, and the done logs come as (day, prescription version) pairs straight from an index
+    that holds both (integers, not the prescription line's UUID, on every row).
     """
     ids = list(patient_ids)
     span = (end - start).days + 1
     if span <= 0:
-        return {pid: [] for pid in ids}
+        return [], {pid: [] for pid in ids}, {pid: [] for pid in ids}
     first_weekday = start.weekday()
     versions = (
         PrescribedExercise.objects.filter(
@@ -83,6 +99,7 @@ def adherence_days(
     owner: list[int] = []  # the patient of each numbered line
     shares: list[list[float]] = []
     caps: list[list[int]] = []
+    flexible: set[int] = set()  # lines with an "N days a week" version
     number_of_version: dict[int, int] = {}
     for version in versions:
         version_id, pid, began, phase_end, status, updated, line = version[:7]
@@ -107,42 +124,53 @@ def adherence_days(
         # "N days a week": each day carries N/7 of the week's dose, and any day the patient
         # chooses can count for up to a full day's dose (capped per week below).
         daily = float(per_day) if wd else per_day * dpw / 7
-        for i in range((first - start).days, (last - start).days + 1):
-            if not wd or wd & (1 << ((first_weekday + i) % 7)):
+        if not wd and dpw < 7:
+            flexible.add(number)
+        low, high = (first - start).days, (last - start).days + 1
+        if not wd:
+            if high > low:
+                share[low:high] = [daily] * (high - low)
+                cap[low:high] = [per_day] * (high - low)
+            continue
+        for i in range(low, high):
+            if wd & (1 << ((first_weekday + i) % 7)):
                 share[i] = daily
                 cap[i] = per_day
 
     due: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
     for number, share in enumerate(shares):
-        total = due[owner[number]]
-        for i, value in enumerate(share):
-            if value:
-                total[i] += value
+        due[owner[number]] = list(map(add, due[owner[number]], share))
 
     done: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
     if owner:
         # Versions of one line logged on one day add up before the day's cap applies.
         counts: dict[tuple[int, int], int] = defaultdict(int)
-        for day, prescribed_id, n in (
+        logs = (
             ExerciseLog.objects.filter(
                 patient_id__in=ids,
                 local_date__gte=start,
                 local_date__lte=end,
                 status=ExerciseLog.Status.DONE,
             )
-            .values("local_date", "prescribed_id")
-            .annotate(n=Count("id"))
             .order_by()
-            .values_list("local_date", "prescribed_id", "n")
-        ):
+            .values_list(DayNumber("local_date", start), "prescribed_id")
+        )
+        for i, prescribed_id in raw_rows(logs):
             number = number_of_version.get(prescribed_id)
             if number is not None:
-                counts[(day - start).days, number] += n
-        # What is still creditable per (line, week): a week never counts for more than was
-        # due in it, however many extra days the patient did. Days in order, so the earliest
-        # days of a week take its credit.
+                counts[i, number] += 1
+        # A line on set days or every day is due in full on each of its days, so a day's
+        # cap is all that limits it. An "N days a week" line's week never counts for more
+        # than was due in it, however many extra days the patient did: days in order, so
+        # the earliest days of a week take its credit.
         week_room: dict[tuple[int, int], float] = {}
-        for (i, number), n in sorted(counts.items()):
+        weekly = []
+        for (i, number), n in counts.items():
+            if number in flexible:
+                weekly.append((i, number, n))
+            elif cap := caps[number][i]:
+                done[owner[number]][i] += min(n, cap)
+        for i, number, n in sorted(weekly):
             cap = caps[number][i]
             if not cap:
                 continue
@@ -155,14 +183,7 @@ def adherence_days(
             week_room[number, week] = room - credit
             done[owner[number]][i] += credit
 
-    days = list(_days(start, end))
-    return {
-        pid: [
-            AdherenceDay(day=day, due=due_today, done=done_today)
-            for day, due_today, done_today in zip(days, due[pid], done[pid], strict=True)
-        ]
-        for pid in ids
-    }
+    return list(_days(start, end)), due, done
 
 
 def adherence_percent(days: Iterable[AdherenceDay]) -> float | None:

@@ -1,21 +1,22 @@
 """Feeding the pure trend rules: each patient's recent history as a ``PatientWindow``.
 
 A batch of patients costs a fixed number of queries (check-ins, sessions, adherence, last
-activity, programs), whatever the batch size or the length of their histories, and only
-the lookback the rules need is read.
+activity of those quiet in the lookback, programs), whatever the batch size or the length
+of their histories, and only the lookback the rules need is read.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Max, Min
 
 from tracker import trends
 from tracker.models import Clinic, DailyCheckin, Program, Session
-from tracker.selectors.adherence import adherence_days
+from tracker.selectors.adherence import adherence_series
+from tracker.selectors.rows import DayNumber, raw_rows
 
 
 def clinic_thresholds(clinic: Clinic) -> trends.Thresholds:
@@ -40,13 +41,16 @@ def patient_windows(
     stops a patient's adherence early: today's is not over yet.
     """
     ids = list(patient_ids)
+    days, due, done = adherence_series(ids, start, end)
+    last_activity: dict[int, date] = {}
+
     checkins: dict[int, list[trends.DailyCheckin]] = defaultdict(list)
-    for row in (
+    for pid, i, pain, worst, hours, quality, stress in raw_rows(
         DailyCheckin.objects.filter(patient_id__in=ids, local_date__gte=start, local_date__lte=end)
         .order_by("local_date")
         .values_list(
             "patient_id",
-            "local_date",
+            DayNumber("local_date", start),
             "pain",
             "worst_pain",
             "sleep_hours",
@@ -54,35 +58,41 @@ def patient_windows(
             "stress",
         )  # fmt: skip
     ):
-        pid, day, pain, worst, hours, quality, stress = row
-        checkins[pid].append(trends.DailyCheckin(day, pain, worst, float(hours), quality, stress))
+        on = days[i]
+        checkins[pid].append(trends.DailyCheckin(on, pain, worst, float(hours), quality, stress))
+        last_activity[pid] = on  # rows come in date order
 
     sessions: dict[int, list[trends.SessionPain]] = defaultdict(list)
-    for pid, day, before, after in (
+    for pid, i, before, after in raw_rows(
         Session.objects.filter(patient_id__in=ids, local_date__gte=start, local_date__lte=end)
         .order_by("local_date", "started_at")
-        .values_list("patient_id", "local_date", "pain_before", "pain_after")
+        .values_list("patient_id", DayNumber("local_date", start), "pain_before", "pain_after")
     ):
-        sessions[pid].append(trends.SessionPain(day, before, after))
+        on = days[i]
+        sessions[pid].append(trends.SessionPain(on, before, after))
+        if on > last_activity.get(pid, on - timedelta(days=1)):
+            last_activity[pid] = on
 
-    adherence: dict[int, list[trends.AdherenceDay]] = defaultdict(list)
-    for pid, days in adherence_days(ids, start, end).items():
+    adherence: dict[int, list[trends.AdherenceDay]] = {}
+    for pid in ids:
         stop = (adherence_until or {}).get(pid, end)
         adherence[pid] = [
-            trends.AdherenceDay(d.day, d.due, d.done)  # type: ignore[arg-type]
-            for d in days
-            if d.due > 0 and d.day <= stop
+            trends.AdherenceDay(d, due_today, done_today)  # type: ignore[arg-type]
+            for d, due_today, done_today in zip(days, due[pid], done[pid], strict=True)
+            if due_today > 0 and d <= stop
         ]
 
-    last_activity: dict[int, date] = {}
-    for model in (DailyCheckin, Session):
+    # Anyone active in the window was last active there; only the others need their
+    # whole history asked for its last date.
+    quiet = [pid for pid in ids if pid not in last_activity]
+    for model in (DailyCheckin, Session) if quiet else ():
         for row in (
-            model.objects.filter(patient_id__in=ids, local_date__lte=end)
+            model.objects.filter(patient_id__in=quiet, local_date__lte=end)
             .values("patient_id")
             .annotate(last=Max("local_date"))
         ):
-            pid = row["patient_id"]
-            last_activity[pid] = max(row["last"], last_activity.get(pid, row["last"]))
+            pid, last = row["patient_id"], row["last"]
+            last_activity[pid] = max(last, last_activity.get(pid, last))
 
     program_start = {
         row["patient_id"]: row["first"]
