@@ -2,19 +2,27 @@
 
 The 0–10 rating appears up to four times on a page and on every htmx answer that carries a
 form; as template markup (eleven radio buttons each, with their labels) it was the largest
-share of the time those answers took. The markup is the same as a template would give.
+share of the time those answers took. Each exercise on Today (``plan_item``) is the same
+story: some forty template variables and tags per exercise were half of Today's time and
+most of a tick's answer. The markup is the same as a template would give; the texts are the
+same messages, so translations apply unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from tracker.models import RATING_MAX, RATING_MIN
+
+if TYPE_CHECKING:
+    from tracker.views.patient import PlanRow
 
 register = template.Library()
 
@@ -69,4 +77,150 @@ def select_options(choices: Iterable[tuple[Any, Any]], selected: Any = None) -> 
             f"{escape(label)}</option>"
             for value, label in choices
         )
+    )
+
+
+@register.simple_tag
+def hold_timer(seconds: int, prefix: str) -> SafeString:
+    """A countdown for a timed hold; timer.js brings it to life (hidden without script)."""
+    start = escape(gettext("Start %(seconds)s s timer") % {"seconds": seconds})
+    display = escape(gettext("%(seconds)s s") % {"seconds": seconds})
+    texts = {
+        "format": gettext("%(seconds)s s"),
+        "pause": gettext("Pause timer"),
+        "resume": gettext("Resume timer"),
+        "reset": gettext("Reset"),
+        "done": gettext("Time is up. Rest, then start the next hold."),
+        "count": gettext("Holds done: %(count)s"),
+    }
+    t = {key: escape(text) for key, text in texts.items()}
+    return mark_safe(  # every text is escaped, the numbers are numbers
+        f'<div class="timer" data-timer data-seconds="{seconds}" '
+        f'data-fill="#{escape(prefix)}-hold" hidden data-format="{t["format"]}">'
+        f'<span class="timer-display" aria-hidden="true">{display}</span>'
+        f'<button type="button" class="button timer-toggle" data-timer-toggle '
+        f'data-start="{start}" data-pause="{t["pause"]}" data-resume="{t["resume"]}">'
+        f"{start}</button>"
+        f'<button type="button" class="button timer-reset" data-timer-reset hidden>'
+        f"{t['reset']}</button>"
+        f'<p class="timer-status" role="status" aria-live="polite" '
+        f'data-done="{t["done"]}" data-count="{t["count"]}"></p></div>'
+    )
+
+
+def _blank(value: Any) -> str:
+    return "" if value is None else escape(value)
+
+
+@register.simple_tag(takes_context=True)
+def plan_item(context: template.Context, row: PlanRow) -> SafeString:
+    """One exercise occurrence on Today: its dose and state, Done and Skip, and its details.
+
+    Details already entered (or refused) are printed with the page's ``log_fields`` partial;
+    otherwise an empty slot that patient.js fills from the page's one blank copy.
+    """
+    item, p, log = row.item, row.item.prescribed, row.item.log
+    dom = item.dom_id
+    name = escape(p.exercise.name)
+    log_url = escape(context["log_url"])
+    show = "hold" if p.is_timed else "reps"
+    status = (log.status if log is not None else "") or "done"
+
+    if p.is_timed:
+        dose = gettext("%(sets)s × %(seconds)s s hold") % {
+            "sets": p.sets,
+            "seconds": p.hold_seconds,
+        }
+    else:
+        dose = gettext("%(sets)s × %(reps)s reps") % {"sets": p.sets, "reps": p.reps}
+    side = p.get_side_display() if p.side != "both" else gettext("each side")
+    dose_line = f"{escape(dose)} · {escape(side)}"
+    which = ""  # "1 of 2 today", for an exercise due more than once a day
+    if p.times_per_day > 1:
+        n = {"n": item.occurrence, "total": p.times_per_day}
+        times = escape(gettext("%(n)s of %(total)s today") % n)
+        dose_line += f" · <strong>{times}</strong>"
+        which = f", {times}"
+
+    if item.is_done:
+        state_class = " is-done"
+        state = (
+            f'<span class="state state-done"><span aria-hidden="true">✓</span> '
+            f"{escape(gettext('Done'))}</span>"
+        )
+    elif item.is_skipped:
+        state_class = " is-skipped"
+        reason = f": {escape(log.skip_reason)}" if log is not None and log.skip_reason else ""
+        state = (
+            f'<span class="state state-skipped"><span aria-hidden="true">–</span> '
+            f"{escape(gettext('Skipped'))}{reason}</span>"
+        )
+    else:
+        state_class = ""
+        state = f'<span class="state state-todo">{escape(gettext("To do"))}</span>'
+
+    if row.has_details:
+        partial = context.template.engine.get_template("tracker/patient/today.html#log_fields")
+        with context.push(
+            fid=dom,
+            show=show,
+            sets_ph=p.sets,
+            reps_ph=p.reps,
+            hold_ph=p.hold_seconds,
+            dvalues=row.values,
+            derrors=row.errors,
+            save_status=status,
+        ):
+            details = partial.render(context)
+    else:
+        details = (
+            f'<div class="details-slot" data-fid="{dom}" data-show="{show}" '
+            f'data-sets="{_blank(p.sets)}" data-reps="{_blank(p.reps)}" '
+            f'data-hold="{_blank(p.hold_seconds)}" data-status="{escape(status)}"></div>'
+        )
+
+    token = context.get("csrf_token")  # as {% csrf_token %} prints it
+    hidden = {
+        "csrfmiddlewaretoken": token if token and token != "NOTPROVIDED" else None,
+        "prescribed": p.pk,
+        "occurrence": item.occurrence,
+        "session_client_id": context["session_client_id"],
+        "local_date": context["day"].isoformat(),
+    }
+    inputs = "".join(
+        f'<input type="hidden" name="{field}" value="{escape(value)}">'
+        for field, value in hidden.items()
+        if value is not None
+    )
+    general = row.general_errors
+    errors = (
+        f'<p class="field-error" role="alert">{escape(" ".join(map(str, general)))}</p>'
+        if general
+        else ""
+    )
+    done_pressed = "true" if item.is_done else "false"
+    skip_pressed = "true" if item.is_skipped else "false"
+    label = f'<span class="visually-hidden">: {name}{which}</span>'
+    return mark_safe(  # every text is escaped, the numbers are numbers
+        f'<li id="{dom}" class="plan-item{state_class}"><div class="item-head">'
+        f'<h3 class="item-name"><a href="{reverse("patient-exercise", args=[p.pk])}">'
+        f"{name}</a></h3>"
+        f'<p class="item-dose">{dose_line}</p><p class="item-state">{state}</p></div>'
+        f"{hold_timer(p.hold_seconds, dom) if p.is_timed else ''}"
+        f'<form class="log-form" method="post" action="{log_url}" hx-post="{log_url}" '
+        f'hx-target="#{dom}" hx-swap="outerHTML" hx-include="#session-ctx" hx-sync="this:drop" '
+        f'data-offline novalidate data-offline-label="{name}">{inputs}{errors}'
+        f'<div class="log-actions">'
+        f'<button type="submit" name="status" value="done" id="{dom}-done" '
+        f'class="button log-done" aria-pressed="{done_pressed}">'
+        f'<span aria-hidden="true">✓</span> {escape(gettext("Done"))}{label}</button>'
+        f'<button type="submit" name="status" value="skipped" id="{dom}-skip" '
+        f'class="button log-skip" aria-pressed="{skip_pressed}">'
+        f"{escape(gettext('Skip'))}{label}</button></div>"
+        f'<details class="log-details"{" open" if row.form else ""}>'
+        f'<summary>{escape(gettext("Add details"))}<span class="visually-hidden">: {name}</span>'
+        f"</summary>{details}</details>"
+        f'<p class="queued-note" hidden>'
+        f"{escape(gettext('Saved on this phone — will send when you are back online.'))}</p>"
+        f"</form></li>"
     )
