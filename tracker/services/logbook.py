@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, PrescribedExercise, Session
+from tracker.selectors.rows import by_key
 from tracker.services.evaluation import patient_logged
 
 
@@ -26,7 +27,7 @@ def session_start(
     started_at: datetime | None = None,
 ) -> Session:
     """Open a session, or return the one this client id already made (a retried submit)."""
-    existing = Session.objects.filter(client_id=client_id).first()
+    existing = by_key(Session.objects.filter(client_id=client_id))
     if existing is not None:
         if existing.patient_id != patient.pk:
             # Another patient's id: never reveal or touch their session.
@@ -120,7 +121,7 @@ def exercise_log_record(
         "local_date": session.local_date,
         "occurrence": occurrence,
     }
-    log = ExerciseLog.objects.select_for_update().filter(**key).first()
+    log = by_key(ExerciseLog.objects.select_for_update().filter(**key))
     if log is None:
         log = ExerciseLog(
             clinic_id=session.clinic_id,
@@ -138,7 +139,7 @@ def exercise_log_record(
             log = ExerciseLog.objects.select_for_update().get(**key)
     for name, value in values.items():
         setattr(log, name, value)
-    log.save()
+    log.save(update_fields=[*values, "updated_at"])  # what a tap changes, not the target copy
     return log
 
 
