@@ -16,6 +16,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tracker.models import Clinic, Exercise, PatientProfile, User
+from tracker.selectors.plan import kept_plans_clear
 from tracker.services.prescribing import DosageSpec, prescription_add, program_create
 
 PASSWORD = "correct horse battery staple"
@@ -32,6 +33,15 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.register_profile("thorough", max_examples=400, **_HYPOTHESIS_COMMON)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def forget_kept_plans():
+    """Each test's database is rolled back after it, so a patient id and plan revision can
+    come round again with another plan; production never reuses either."""
+    kept_plans_clear()
+    yield
+    kept_plans_clear()
 
 
 @pytest.fixture(autouse=True)

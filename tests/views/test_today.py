@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import login
 from tests.phone import backdate, fill_history
+from tracker.selectors.plan import kept_plans_clear
 from tracker.services.logbook import session_finish, session_start
 
 pytestmark = pytest.mark.django_db
@@ -120,12 +121,19 @@ def test_it_is_never_cached_by_the_browser(as_pat, pat_program):
 def test_it_runs_the_same_queries_with_3_or_60_days_of_history(as_pat, pat, pat_program):
     backdate(pat_program, 60)
     fill_history(pat, 3)
+    kept_plans_clear()  # each measured with a plan not read before: the most it costs
     with CaptureQueriesContext(connection) as short:
         as_pat.get(URL)
     fill_history(pat, 60)
+    kept_plans_clear()
     with CaptureQueriesContext(connection) as long:
         as_pat.get(URL)
     assert len(short) == len(long) <= 6
+    # Opened again with the same plan: the prescriptions are not read again.
+    with CaptureQueriesContext(connection) as again:
+        assert as_pat.get(URL).status_code == 200
+    assert len(again) == len(long) - 1
+    assert not any("tracker_prescribedexercise" in q["sql"] for q in again.captured_queries)
 
 
 def test_it_weighs_under_60_kb_gzipped_with_its_css_and_js(as_pat, pat, pat_program):

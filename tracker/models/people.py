@@ -173,6 +173,10 @@ class PatientProfile(TimeStamped):
     next_evaluation_at = models.DateTimeField(null=True, blank=True, db_index=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     invite_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by database triggers (migration 0005) on any change to the patient's programs,
+    # their prescriptions or an exercise in them, however it is written; it arrives with
+    # the signed-in user, so Today can keep the plan it read until the plan changes.
+    plan_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["user__email"]

@@ -97,6 +97,12 @@ def _patient(request: HttpRequest) -> PatientProfile:
     return request.patient  # type: ignore[attr-defined]
 
 
+def _today(patient: PatientProfile, day: date) -> TodaySummary:
+    """Today for the request's own patient: loaded with this request, so its plan revision
+    is current and the plan read for it before can be used again."""
+    return today_for_patient(patient, day, keep_plan=True)
+
+
 def _page(
     request: HttpRequest,
     template: str,
@@ -218,7 +224,7 @@ def _today_context(
 @patient_required
 def today(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
-    summary = today_for_patient(patient, patient.local_today())
+    summary = _today(patient, patient.local_today())
     return render(request, TODAY, _today_context(patient, summary))
 
 
@@ -256,9 +262,9 @@ def session_begin(request: HttpRequest) -> HttpResponse:
         )
         if not request.htmx:  # type: ignore[attr-defined]
             return _after_post(request, "session")
-        summary = today_for_patient(patient, day)
+        summary = _today(patient, day)
         return _page(request, TODAY, "session", _today_context(patient, summary))
-    summary = today_for_patient(patient, today_)
+    summary = _today(patient, today_)
     context = _today_context(
         patient,
         summary,
@@ -285,12 +291,12 @@ def session_end(request: HttpRequest) -> HttpResponse:
         )
         if not request.htmx:  # type: ignore[attr-defined]
             return _after_post(request, "session")
-        summary = today_for_patient(patient, day)
+        summary = _today(patient, day)
         context = _today_context(
             patient, summary, light=_light_for(session, patient), just_finished=True
         )
         return _page(request, TODAY, "session", context)
-    summary = today_for_patient(patient, today_)
+    summary = _today(patient, today_)
     context = _today_context(
         patient,
         summary,
@@ -341,7 +347,7 @@ def exercise_log(request: HttpRequest) -> HttpResponse:
     item = PlanItem(prescribed=prescribed, occurrence=occurrence, log=log)
     if form.errors:
         row = _plan_row(item, form)
-        context = _today_context(patient, today_for_patient(patient, day), row=row)
+        context = _today_context(patient, _today(patient, day), row=row)
         # The whole page (without htmx) shows the same messages in the same place.
         context["rows"] = [row if r.item.dom_id == item.dom_id else r for r in context["rows"]]
         return _page(request, TODAY, "item", context, status=INVALID)
