@@ -10,6 +10,7 @@ PRODUCT.md; every number lives in ``Thresholds`` so a clinic can tune it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -150,7 +151,7 @@ class Thresholds:
                 raise ValueError(f"threshold {key!r} must not be negative, got {raw!r}")
         return cls(**values)
 
-    @property
+    @functools.cached_property  # read by every rule for every patient
     def rule_days(self) -> int:
         """Days of history, ending on the day judged, that the rules read."""
         pain_baselines = 2 if self.pain_creep_baseline else 1
@@ -218,6 +219,9 @@ class PatientWindow:
     adherence: Sequence[AdherenceDay]
     last_activity: date | None
     program_start: date | None
+    # What the rules derive from the window and share (the check-ins by date): each rule
+    # used to build it again, seven times per patient a night.
+    derived: dict[object, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def until(self, day: date) -> PatientWindow:
         """The same history as the daily job saw it on an earlier ``day``."""
@@ -287,13 +291,21 @@ def _earliest(window: PatientWindow, t: Thresholds) -> date:
 
 
 def _checkins(window: PatientWindow, t: Thresholds) -> dict[date, DailyCheckin]:
-    """Check-ins inside the lookback, one per local date (the last one given wins)."""
+    """Check-ins inside the lookback, one per local date (the last one given wins), in date
+    order. Read-only: the rules of one evaluation share it."""
     first = _earliest(window, t)
-    return {c.date: c for c in window.checkins if first <= c.date <= window.as_of}
+    key = ("checkins", first)
+    by_date = window.derived.get(key)
+    if by_date is None:
+        in_order = sorted(window.checkins, key=lambda c: c.date)  # stable: the last one wins
+        by_date = {c.date: c for c in in_order if first <= c.date <= window.as_of}
+        window.derived[key] = by_date
+    return by_date
 
 
 def _between(by_date: Mapping[date, DailyCheckin], start: date, end: date) -> list[DailyCheckin]:
-    return [c for d, c in sorted(by_date.items()) if start <= d <= end]
+    """The check-ins from ``start`` to ``end``, in date order (as ``_checkins`` keeps them)."""
+    return [c for d, c in by_date.items() if start <= d <= end]
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ overlap the window, and the done logs' days and prescription versions (read from
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import add
 
-from django.db.models import Q
+from django.db.models import Q, StringAgg, TextField, Value
+from django.db.models.functions import Cast
 
 from tracker.models import ExerciseLog, PrescribedExercise
 from tracker.selectors.rows import DayNumber, raw_rows
@@ -143,8 +143,8 @@ def adherence_series(
 
     done: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
     if owner:
-        # Versions of one line logged on one day add up before the day's cap applies.
-        counts: dict[tuple[int, int], int] = defaultdict(int)
+        # Each version's done logs come as one text of their day numbers ("0,1,1,3"): a row
+        # per version rather than per log, which was most of the evaluation's reading.
         logs = (
             ExerciseLog.objects.filter(
                 patient_id__in=ids,
@@ -153,23 +153,34 @@ def adherence_series(
                 status=ExerciseLog.Status.DONE,
             )
             .order_by()
-            .values_list(DayNumber("local_date", start), "prescribed_id")
+            .values("prescribed_id")
+            .annotate(days=StringAgg(Cast(DayNumber("local_date", start), TextField()), Value(",")))
+            .values_list("prescribed_id", "days")
         )
-        for i, prescribed_id in raw_rows(logs):
+        # Per line, the logs done on each day: versions of one line logged on one day add up
+        # before the day's cap applies.
+        tallies: dict[int, list[int]] = {}
+        for prescribed_id, days in raw_rows(logs):
             number = number_of_version.get(prescribed_id)
-            if number is not None:
-                counts[i, number] += 1
+            if number is None:
+                continue
+            tally = tallies.get(number)
+            if tally is None:
+                tally = tallies[number] = [0] * span
+            for i in map(int, days.split(",")):
+                tally[i] += 1
         # A line on set days or every day is due in full on each of its days, so a day's
         # cap is all that limits it. An "N days a week" line's week never counts for more
         # than was due in it, however many extra days the patient did: days in order, so
         # the earliest days of a week take its credit.
         week_room: dict[tuple[int, int], float] = {}
         weekly = []
-        for (i, number), n in counts.items():
+        for number, tally in tallies.items():
             if number in flexible:
-                weekly.append((i, number, n))
-            elif cap := caps[number][i]:
-                done[owner[number]][i] += min(n, cap)
+                weekly.extend((i, number, n) for i, n in enumerate(tally) if n)
+            else:
+                pid = owner[number]
+                done[pid] = list(map(add, done[pid], map(min, tally, caps[number])))
         for i, number, n in sorted(weekly):
             cap = caps[number][i]
             if not cap:
