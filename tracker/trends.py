@@ -9,6 +9,7 @@ PRODUCT.md; every number lives in ``Thresholds`` so a clinic can tune it.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import math
@@ -290,7 +291,16 @@ def _earliest(window: PatientWindow, t: Thresholds) -> date:
     return _days_before(window.as_of, t.rule_days - 1)
 
 
-def _checkins(window: PatientWindow, t: Thresholds) -> dict[date, DailyCheckin]:
+class _ByDate(dict[date, DailyCheckin]):
+    """Check-ins by local date, in date order, with the dates kept sorted for ranges."""
+
+    def __init__(self, in_order: Iterable[DailyCheckin]) -> None:
+        super().__init__((c.date, c) for c in in_order)
+        self.dates = list(self)
+        self.in_order = list(self.values())
+
+
+def _checkins(window: PatientWindow, t: Thresholds) -> _ByDate:
     """Check-ins inside the lookback, one per local date (the last one given wins), in date
     order. Read-only: the rules of one evaluation share it."""
     first = _earliest(window, t)
@@ -298,14 +308,16 @@ def _checkins(window: PatientWindow, t: Thresholds) -> dict[date, DailyCheckin]:
     by_date = window.derived.get(key)
     if by_date is None:
         in_order = sorted(window.checkins, key=lambda c: c.date)  # stable: the last one wins
-        by_date = {c.date: c for c in in_order if first <= c.date <= window.as_of}
+        by_date = _ByDate(c for c in in_order if first <= c.date <= window.as_of)
         window.derived[key] = by_date
     return by_date
 
 
-def _between(by_date: Mapping[date, DailyCheckin], start: date, end: date) -> list[DailyCheckin]:
-    """The check-ins from ``start`` to ``end``, in date order (as ``_checkins`` keeps them)."""
-    return [c for d, c in by_date.items() if start <= d <= end]
+def _between(by_date: _ByDate, start: date, end: date) -> list[DailyCheckin]:
+    """The check-ins from ``start`` to ``end``, in date order."""
+    return by_date.in_order[
+        bisect.bisect_left(by_date.dates, start) : bisect.bisect_right(by_date.dates, end)
+    ]
 
 
 @dataclass(frozen=True)
@@ -502,7 +514,7 @@ class _Spike:
     far_above: bool
 
 
-def _spike_on(by_date: Mapping[date, DailyCheckin], day: date, t: Thresholds) -> _Spike | None:
+def _spike_on(by_date: _ByDate, day: date, t: Thresholds) -> _Spike | None:
     """The check-in of ``day`` if it spikes above the median of the days before it."""
     checkin = by_date.get(day)
     if checkin is None:
@@ -761,16 +773,27 @@ def adherence_drop(window: PatientWindow, t: Thresholds) -> Finding | None:
     if started is None:
         return None
     first = max(_earliest(window, t), started)
-    days = [d for d in window.adherence if first <= d.date <= end]
+    days = sorted(
+        (d for d in window.adherence if first <= d.date <= end and d.due > 0),
+        key=lambda d: d.date,
+    )
+    # Each of the four spans judged below is then two bisections and two sums of a slice,
+    # added up in the same order as adherence_pct would (so to the same last digit).
+    dates = [d.date for d in days]
+    dues = [d.due for d in days]
+    dones = [min(max(d.done, 0), d.due) for d in days]
 
     def judged(start: date, stop: date, length: int) -> _Adherence | None:
         start = max(start, first)
         covered = (stop - start).days + 1
         if covered < min(max(t.adherence_min_days, 1), length):
             return None
-        pct = adherence_pct(days, start, stop)
-        due_days = sum(1 for d in days if start <= d.date <= stop and d.due > 0)
-        return None if pct is None else _Adherence(start, stop, pct, due_days)
+        low, high = bisect.bisect_left(dates, start), bisect.bisect_right(dates, stop)
+        due = sum(dues[low:high])
+        if not due:
+            return None
+        pct = 100.0 * sum(dones[low:high]) / due
+        return _Adherence(start, stop, pct, high - low)
 
     def beyond_chance(current: _Adherence, earlier: _Adherence | None) -> bool:
         return earlier is None or _fall_z(current, earlier) >= t.adherence_min_z

@@ -111,3 +111,16 @@ def test_the_window_reads_days_values_and_last_activity_inside_and_before_the_lo
     # Only the two without activity in the lookback had their whole history asked.
     history = [q["sql"] for q in reads.captured_queries if "MAX(" in q["sql"]]
     assert len(history) == 2
+
+
+def test_a_batch_reads_as_much_for_one_patient_as_for_three(worsening):
+    """No read per patient, the flags each one opens included (a field the batch did not
+    load would be read once per patient)."""
+
+    def reads(patients) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            opened = trends_evaluate_patients(patient_ids=[p.pk for p in patients])
+        assert {c.patient_email for c in opened} == {p.user.email for p in patients}
+        return [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+
+    assert len(reads(worsening[:1])) == len(reads(worsening[1:]))

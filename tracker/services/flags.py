@@ -22,6 +22,15 @@ from tracker.services.audit import audit_record
 from tracker.services.scheduling import EVALUATION_LOCAL_TIME, next_local_occurrence
 
 EVALUATION_BATCH = 200
+# The patient's fields a batch evaluation reads (a deferred one would cost a query each).
+EVALUATED_PATIENT_FIELDS = (
+    "id",
+    "clinic_id",
+    "user_id",
+    "user__email",
+    "user__timezone",
+    "clinic__flag_thresholds",
+)
 
 # What each change is called in the audit trail, where the evaluation is the actor.
 AUDITED_CHANGES = {
@@ -241,7 +250,12 @@ def trends_evaluate_patients(
     else is judged on yesterday, the last complete local day.
     """
     patients = list(
-        PatientProfile.objects.select_related("user", "clinic").filter(pk__in=list(patient_ids))
+        PatientProfile.objects.select_related("user", "clinic")
+        .filter(pk__in=list(patient_ids))
+        # What the evaluation and its flag writes use, unordered: the whole rows of three
+        # tables, sorted by email, were a tenth of the job.
+        .order_by()
+        .only(*EVALUATED_PATIENT_FIELDS)
     )
     if not patients:
         return []
