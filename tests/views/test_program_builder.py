@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import login
 from tests.workspace import exercise, give_program, live_days, reload
@@ -119,6 +121,19 @@ def test_it_adds_an_exercise_from_today_at_its_library_dosage(as_alice, pat, pro
     added = program.prescriptions.get(exercise=clam)
     assert added.valid_from == pat.local_today() and added.order == 2
     assert AuditEvent.objects.filter(action="prescription.added", patient=pat).exists()
+
+
+def test_a_double_click_on_add_adds_the_exercise_once_and_a_later_add_again(as_alice, pat, program):
+    clam = exercise("clamshell")
+    url = reverse("therapist-program-add", args=[program.pk, clam.pk])
+    for _ in range(2):  # the same tap, twice
+        assert as_alice.post(url, headers={"HX-Request": "true"}).status_code == 200
+    assert program.prescriptions.filter(exercise=clam).count() == 1
+    assert AuditEvent.objects.filter(action="prescription.added", patient=pat).count() == 1
+    # Added again on purpose (later, once the first is on the screen): a second line.
+    with time_machine.travel(timezone.now() + timedelta(seconds=11)):
+        as_alice.post(url, headers={"HX-Request": "true"})
+    assert program.prescriptions.filter(exercise=clam, valid_to__isnull=True).count() == 2
 
 
 def test_a_dosage_change_keeps_history_and_past_adherence(as_alice, pat, program):

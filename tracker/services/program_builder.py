@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import (
+    AuditEvent,
     Exercise,
     PatientProfile,
     PrescribedExercise,
@@ -34,6 +35,8 @@ from tracker.services.prescribing import (
 
 # The same start sent again this soon is a double click or a resent form, not a new program.
 RESTART_AFTER = timedelta(minutes=1)
+# Likewise the same exercise at the same dosage added again this soon.
+READD_AFTER = timedelta(seconds=10)
 
 
 def _today(program: Program) -> date:
@@ -146,11 +149,34 @@ def program_exercise_add(
     notes: str = "",
     request: HttpRequest | None = None,
 ) -> PrescribedExercise:
-    """Add an exercise at its library dosage (or the one given), from today on."""
+    """Add an exercise at its library dosage (or the one given), from today on.
+
+    The same exercise at the same dosage added again within ``READD_AFTER`` is the
+    same tap arriving twice (a double click, or a resend on a bad connection): the first
+    one stands and is returned. Adding an exercise twice on purpose still works after that.
+    """
+    dosage = dosage or DosageSpec.from_exercise(exercise)
+    # Adds to one program one at a time (SQLite already writes one at a time), so two
+    # copies of a tap cannot both miss each other.
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    # When each line was added is in the audit trail (written with it, in one transaction).
+    just_added = AuditEvent.objects.filter(
+        action="prescription.added",
+        patient_id=program.patient_id,
+        target_type=PrescribedExercise._meta.label_lower,
+        at__gte=timezone.now() - READD_AFTER,
+    ).values_list("target_id", flat=True)
+    for recent in program.prescriptions.filter(
+        exercise=exercise, valid_to__isnull=True, pk__in=[int(pk) for pk in just_added]
+    ):
+        if recent.notes == notes and all(
+            getattr(recent, name) == value for name, value in dosage.as_fields().items()
+        ):
+            return recent
     prescription = prescription_add(
         program=program,
         exercise=exercise,
-        dosage=dosage or DosageSpec.from_exercise(exercise),
+        dosage=dosage,
         valid_from=_today(program),
         order=_next_order(program),
         notes=notes,
