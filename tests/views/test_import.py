@@ -208,3 +208,39 @@ def test_a_token_that_is_not_ascii_finds_nothing_waiting(as_alice, alice, librar
     response = as_alice.post(URL, {"step": "import", "token": "é"}, follow=True)
     assert "no longer waiting" in response.content.decode()
     assert not PatientProfile.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_sent_together_import_once_and_both_succeed(alice, clinic):
+    """A double click on "Import now", or the same files imported from two tabs at once."""
+    import threading
+
+    from django.db import connection
+
+    library_seed()
+    reports: list[importer.ImportReport] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            reports.append(
+                importer.import_caseload(
+                    clinic=clinic, therapist=alice, patients_csv=PATIENTS, checkins_csv=CHECKINS
+                )
+            )
+        except BaseException as error:  # what a request would have answered 500 with
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and all(report.ok for report in reports) and len(reports) == 2
+    assert PatientProfile.objects.filter(user__email="new@p.test").count() == 1
+    assert DailyCheckin.objects.filter(patient__user__email="new@p.test").count() == 2
+    assert sorted(report.counts["patients_already_present"] for report in reports) == [0, 1]

@@ -322,7 +322,29 @@ def import_caseload(
     sessions_csv: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Validate everything, then (unless ``dry_run`` or any row is bad) import it all."""
+    """Validate everything, then (unless ``dry_run`` or any row is bad) import it all.
+
+    Imports into one clinic run one at a time, each validated against what the one before
+    it wrote: two "Import now" sent together (a double click, two tabs) would otherwise both
+    take the same patients for new, and the second would fail on the first one's rows.
+    """
+    files = (patients_csv, checkins_csv, sessions_csv)
+    if dry_run:
+        return _import(clinic, therapist, *files, dry_run=True)
+    with transaction.atomic():
+        Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+        return _import(clinic, therapist, *files, dry_run=False)
+
+
+def _import(
+    clinic: Clinic,
+    therapist: User,
+    patients_csv: str | None,
+    checkins_csv: str | None,
+    sessions_csv: str | None,
+    *,
+    dry_run: bool,
+) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     if not (therapist.is_therapist and therapist.clinic_id == clinic.pk):
         report.errors.append(RowError("-", 0, f"{therapist.email} is not a therapist of {clinic}"))
