@@ -76,3 +76,35 @@ def test_importers_may_still_write_the_past(pat):
     day = pat.local_today() - timedelta(days=30)
     checkin_record(patient=pat, local_date=day, values=CheckinValues(**CHECKIN), allow_past=True)
     assert DailyCheckin.objects.get().local_date == day
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_check_in_sent_twice_at_once_makes_one_row_and_both_succeed(pat):
+    """A phone's outbox resending while the first copy is still on its way."""
+    import threading
+
+    from django.db import connection
+
+    results: list[tuple[DailyCheckin, bool]] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def send(pain: int) -> None:
+        try:
+            barrier.wait()
+            values = CheckinValues(**(CHECKIN | {"pain": pain}))
+            results.append(checkin_record(patient=pat, local_date=pat.local_today(), values=values))
+        except BaseException as error:  # what the request would have answered 500 with
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(pain,)) for pain in (3, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(results) == 2
+    assert sorted(created for _, created in results) == [False, True]
+    row = DailyCheckin.objects.get(patient=pat, local_date=pat.local_today())
+    assert row.pain in (3, 4)  # the one that came second stands

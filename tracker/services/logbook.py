@@ -86,7 +86,9 @@ class LogDetails:
     skip_reason: str = ""
 
 
-@transaction.atomic
+# Inside a caller's transaction no savepoint of its own: a refused tap rolls the caller's
+# back anyway, and each savepoint is two more round trips on the busiest write there is.
+@transaction.atomic(savepoint=False)
 def exercise_log_record(
     *,
     session: Session,
@@ -180,19 +182,37 @@ def checkin_record(
             raise ValidationError(
                 {"local_date": _("Only today's check-in can be changed; earlier days are kept.")}
             )
-    checkin, created = DailyCheckin.objects.update_or_create(
-        patient=patient,
-        local_date=local_date,
-        defaults={
-            "clinic_id": patient.clinic_id,
-            "pain": values.pain,
-            "worst_pain": values.worst_pain,
-            "sleep_hours": values.sleep_hours,
-            "sleep_quality": values.sleep_quality,
-            "stress": values.stress,
-            "note": values.note,
-        },
+    answers = {
+        "pain": values.pain,
+        "worst_pain": values.worst_pain,
+        "sleep_hours": values.sleep_hours,
+        "sleep_quality": values.sleep_quality,
+        "stress": values.stress,
+        "note": values.note,
+    }
+    # update_or_create, without its savepoint on the usual path (an edit of the day's row):
+    # the row is locked, then only the answers are written.
+    checkin = by_key(
+        DailyCheckin.objects.select_for_update().filter(patient=patient, local_date=local_date)
     )
+    created = checkin is None
+    if checkin is None:
+        checkin = DailyCheckin(
+            clinic_id=patient.clinic_id, patient=patient, local_date=local_date, **answers
+        )
+        try:
+            with transaction.atomic():
+                checkin.save()
+        except IntegrityError:
+            # The same check-in sent twice at once: the other copy made the row; edit it.
+            checkin = DailyCheckin.objects.select_for_update().get(
+                patient=patient, local_date=local_date
+            )
+            created = False
+    if not created:
+        for name, value in answers.items():
+            setattr(checkin, name, value)
+        checkin.save(update_fields=[*answers, "updated_at"])
     if not allow_past:  # live check-ins only; imports and history fills are judged nightly
         patient_logged(patient=patient)
     return checkin, created
