@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import smtplib
-import threading
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 
+from tests.concurrency import at_once
 from tests.conftest import CHECKIN, make_patient
 from tests.support import FlakySMTPBackend
 from tracker.models import Notification, PatientProfile
@@ -119,21 +118,8 @@ def test_it_gives_up_after_the_last_retry_and_says_so(pat, settings):
 def test_two_dispatchers_at_once_claim_each_patient_once(alice, clinic):
     # At midday: a reminder due a minute before midnight belongs to a day that is over.
     patients = due_patients(clinic, alice, 30)
-    results: list[list] = []
-    barrier = threading.Barrier(2)
-
-    def dispatch():
-        try:
-            barrier.wait()
-            results.append(reminders_claim_due())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=dispatch) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = at_once(reminders_claim_due, reminders_claim_due)
+    assert errors == []
     claimed = [item.patient_id for batch in results for item in batch]
     assert sorted(claimed) == sorted(p.pk for p in patients)
     for item in (i for batch in results for i in batch):

@@ -1,12 +1,14 @@
 """Writing what the patient logs: idempotent under retries, double taps and late arrivals."""
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.concurrency import at_once
 from tests.conftest import CHECKIN
 from tracker.models import DailyCheckin, Session
 from tracker.services.logbook import CheckinValues, checkin_record, session_start
@@ -81,29 +83,12 @@ def test_importers_may_still_write_the_past(pat):
 @pytest.mark.django_db(transaction=True)
 def test_the_same_check_in_sent_twice_at_once_makes_one_row_and_both_succeed(pat):
     """A phone's outbox resending while the first copy is still on its way."""
-    import threading
 
-    from django.db import connection
+    def send(pain: int) -> Callable[[], tuple[DailyCheckin, bool]]:
+        values = CheckinValues(**(CHECKIN | {"pain": pain}))
+        return lambda: checkin_record(patient=pat, local_date=pat.local_today(), values=values)
 
-    results: list[tuple[DailyCheckin, bool]] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def send(pain: int) -> None:
-        try:
-            barrier.wait()
-            values = CheckinValues(**(CHECKIN | {"pain": pain}))
-            results.append(checkin_record(patient=pat, local_date=pat.local_today(), values=values))
-        except BaseException as error:  # what the request would have answered 500 with
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(pain,)) for pain in (3, 4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = at_once(send(3), send(4))
     assert errors == [] and len(results) == 2
     assert sorted(created for _, created in results) == [False, True]
     row = DailyCheckin.objects.get(patient=pat, local_date=pat.local_today())

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.cohort import cohort_dir
+from tests.concurrency import at_once
 from tests.conftest import login
 from tracker.models import AuditEvent, DailyCheckin, PatientProfile
 from tracker.services import importer
@@ -213,33 +214,14 @@ def test_a_token_that_is_not_ascii_finds_nothing_waiting(as_alice, alice, librar
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_sent_together_import_once_and_both_succeed(alice, clinic):
     """A double click on "Import now", or the same files imported from two tabs at once."""
-    import threading
-
-    from django.db import connection
-
     library_seed()
-    reports: list[importer.ImportReport] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
 
-    def run() -> None:
-        try:
-            barrier.wait()
-            reports.append(
-                importer.import_caseload(
-                    clinic=clinic, therapist=alice, patients_csv=PATIENTS, checkins_csv=CHECKINS
-                )
-            )
-        except BaseException as error:  # what a request would have answered 500 with
-            errors.append(error)
-        finally:
-            connection.close()
+    def run() -> importer.ImportReport:
+        return importer.import_caseload(
+            clinic=clinic, therapist=alice, patients_csv=PATIENTS, checkins_csv=CHECKINS
+        )
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    reports, errors = at_once(run, run)
     assert errors == [] and all(report.ok for report in reports) and len(reports) == 2
     assert PatientProfile.objects.filter(user__email="new@p.test").count() == 1
     assert DailyCheckin.objects.filter(patient__user__email="new@p.test").count() == 2
