@@ -244,3 +244,18 @@ def full_record(patient: PatientProfile, therapist: User, *, days: int = 3) -> d
         "alert": alert,
         "push": push,
     }
+
+
+def dosage_post(rx: PrescribedExercise, **overrides: object) -> dict[str, object]:
+    """The program builder's dosage form for one prescription, as posted, with changes."""
+    data: dict[str, object] = {
+        "sets": rx.sets,
+        "amount": rx.hold_seconds or rx.reps,
+        "amount_kind": "hold" if rx.hold_seconds else "reps",
+        "times_per_day": rx.times_per_day,
+        "days_per_week": rx.days_per_week,
+        "side": rx.side,
+        "notes": rx.notes,
+    }
+    data.update(overrides)
+    return {f"rx{rx.pk}-{k}": v for k, v in data.items() if v is not None}

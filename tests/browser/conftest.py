@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -16,6 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -46,14 +48,38 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def phone(browser: Browser, live_server) -> Iterator[Page]:
-    """A fresh phone-sized browser context pointed at the live server."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, device_scale_factor=2)
+def _fresh_page(browser: Browser, base_url: str, **options: Any) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh phone-sized browser context pointed at the live server."""
+    yield from _fresh_page(browser, live_server.url, viewport=PHONE, device_scale_factor=2)
+
+
+@pytest.fixture
+def patient_phone(browser: Browser, live_server) -> Iterator[Page]:
+    """The patient's phone, beside a therapist's laptop in the same test."""
+    yield from _fresh_page(browser, live_server.url, viewport=PHONE)
+
+
+@pytest.fixture
+def laptop(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh laptop-sized browser context pointed at the live server."""
+    yield from _fresh_page(browser, live_server.url, viewport=LAPTOP)
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    """Fill in and send the login form (the caller checks where it lands)."""
+    page.goto("/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
 
 
 def screenshot(page: Page, name: str) -> Path:

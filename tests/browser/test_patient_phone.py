@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import log_in as send_login
 from tests.conftest import PASSWORD
 from tracker.models import DailyCheckin, ExerciseLog, Session
 
@@ -15,10 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page: Page, email: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    send_login(page, email, PASSWORD)
     expect(page.get_by_role("heading", name=re.compile("^Hello"))).to_be_visible()
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD
 from tracker.models import PatientProfile, ProgramTemplate
 from tracker.selectors.plan import plan_for_day
@@ -29,34 +28,7 @@ from tracker.services.logbook import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LAPTOP = {"width": 1366, "height": 900}
 PATIENT_PASSWORD = "knees that climb stairs"
-
-
-@pytest.fixture
-def laptop(browser: Browser, live_server) -> Iterator[Page]:
-    """A fresh laptop-sized browser context pointed at the live server."""
-    context = browser.new_context(viewport=LAPTOP, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def patient_phone(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def the_patient_logs_today(profile: PatientProfile) -> None:

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from tests.conftest import PASSWORD, login, make_patient
 from tests.phone import post as phone_post
-from tests.workspace import exercise, give_program, make_flag
+from tests.workspace import dosage_post, exercise, give_program, make_flag
 from tracker.models import AuditEvent, Exercise, Flag, PatientProfile, Program, User
 from tracker.services.audit import AUDIT_ACTIONS, audit_record
 from tracker.services.flags import trends_evaluate_patients
@@ -134,20 +134,6 @@ def test_resolving_a_flag(as_alice: Client, alice: User, pat: PatientProfile):
 @pytest.fixture
 def program(pat: PatientProfile, alice: User) -> Program:
     return give_program(pat, alice, pat.local_today() - timedelta(days=14))
-
-
-def dosage_post(rx, **overrides) -> dict[str, object]:
-    data = {
-        "sets": rx.sets,
-        "amount": rx.hold_seconds or rx.reps,
-        "amount_kind": "hold" if rx.hold_seconds else "reps",
-        "times_per_day": rx.times_per_day,
-        "days_per_week": rx.days_per_week,
-        "side": rx.side,
-        "notes": rx.notes,
-    }
-    data.update(overrides)
-    return {f"rx{rx.pk}-{k}": v for k, v in data.items() if v is not None}
 
 
 def test_starting_a_program(as_alice: Client, alice: User, pat: PatientProfile):

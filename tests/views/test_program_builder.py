@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login
-from tests.workspace import exercise, give_program, live_days, reload
+from tests.workspace import dosage_post, exercise, give_program, live_days, reload
 from tracker.models import AuditEvent, ExerciseLog, PrescribedExercise, Program
 from tracker.selectors.adherence import adherence_days
 from tracker.services.library import library_seed
@@ -18,20 +18,6 @@ pytestmark = pytest.mark.django_db
 
 def builder(patient):
     return reverse("therapist-program", args=[patient.pk])
-
-
-def dosage_post(rx, **overrides):
-    data = {
-        "sets": rx.sets,
-        "amount": rx.hold_seconds or rx.reps,
-        "amount_kind": "hold" if rx.hold_seconds else "reps",
-        "times_per_day": rx.times_per_day,
-        "days_per_week": rx.days_per_week,
-        "side": rx.side,
-        "notes": rx.notes,
-    }
-    data.update(overrides)
-    return {f"rx{rx.pk}-{k}": v for k, v in data.items() if v is not None}
 
 
 @pytest.fixture

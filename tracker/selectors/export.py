@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.text import slugify
 
 from tracker.models import (
@@ -228,10 +228,10 @@ def session_summary_rows(patient: PatientProfile) -> Iterator[list[str]]:
         )
 
 
-def program_rows(patient: PatientProfile) -> Iterator[list[str]]:
-    """One row per version of each prescribed exercise; a dosage change adds a row."""
-    yield PROGRAM_HEADER
-    programs = (
+def programs_with_versions(patient: PatientProfile) -> QuerySet[Program]:
+    """The patient's programs in date order, each with every version of its prescriptions
+    (and their exercises) in order: two queries, for the CSV export and the patient's own."""
+    return (
         Program.objects.filter(patient=patient)
         .select_related("therapist")
         .prefetch_related(
@@ -244,7 +244,12 @@ def program_rows(patient: PatientProfile) -> Iterator[list[str]]:
         )
         .order_by("start_date", "id")
     )
-    for p in programs:
+
+
+def program_rows(patient: PatientProfile) -> Iterator[list[str]]:
+    """One row per version of each prescribed exercise; a dosage change adds a row."""
+    yield PROGRAM_HEADER
+    for p in programs_with_versions(patient):
         head = (
             p.pk,
             p.title,

@@ -27,12 +27,12 @@ from tracker.models import (
     Notification,
     PatientProfile,
     PrescribedExercise,
-    Program,
     PushSubscription,
     Session,
     TherapistNote,
     User,
 )
+from tracker.selectors.export import programs_with_versions
 from tracker.services.audit import AUDIT_ACTIONS
 
 FORMAT_VERSION = 1
@@ -88,19 +88,7 @@ def _prescription(rx: PrescribedExercise) -> dict[str, Any]:
 
 
 def _programs(patient: PatientProfile) -> list[dict[str, Any]]:
-    programs = (
-        Program.objects.filter(patient=patient)
-        .select_related("therapist")
-        .prefetch_related(
-            Prefetch(
-                "prescriptions",
-                queryset=PrescribedExercise.objects.select_related("exercise").order_by(
-                    "order", "valid_from", "id"
-                ),
-            )
-        )
-        .order_by("start_date", "id")
-    )
+    programs = programs_with_versions(patient)
     return [
         {
             "id": p.pk,
