@@ -17,6 +17,7 @@ from tracker.models import (
     Program,
     Session,
 )
+from tracker.selectors.rows import by_key
 
 
 def prescriptions_in_force(patient: PatientProfile, day: date) -> list[PrescribedExercise]:
@@ -182,11 +183,10 @@ def today_for_patient(
     )
     open_session = next((s for s in sessions if s.finished_at is None), None)
     finished = next((s for s in sessions if s.finished_at is not None), None)
-    checkin = DailyCheckin.objects.filter(patient=patient, local_date=day).order_by()[:1]
     return TodaySummary(
         day=day,
         plan=plan_for_day(patient, day, keep_plan=keep_plan),
         open_session=open_session,
         finished_session=finished,
-        checkin=next(iter(checkin), None),  # one per day (a unique constraint)
+        checkin=by_key(DailyCheckin.objects.filter(patient=patient, local_date=day)),
     )

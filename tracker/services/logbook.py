@@ -6,9 +6,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,26 +124,44 @@ def exercise_log_record(
         "local_date": session.local_date,
         "occurrence": occurrence,
     }
-    log = by_key(ExerciseLog.objects.select_for_update().filter(**key))
-    if log is None:
-        log = ExerciseLog(
-            clinic_id=session.clinic_id,
-            prescribed=prescribed,
-            exercise_id=prescribed.exercise_id,
-            **key,
-            **values,
+    log, _created = _upsert(
+        ExerciseLog,
+        key,
+        changes=values,
+        # The target is copied once, when the row is made; a tap changes only the values.
+        new_row={
+            "clinic_id": session.clinic_id,
+            "prescribed": prescribed,
+            "exercise_id": prescribed.exercise_id,
             **prescribed.target_snapshot(),
-        )
+        },
+    )
+    return log
+
+
+def _upsert[M: models.Model](
+    model: type[M], key: dict[str, Any], *, changes: dict[str, Any], new_row: dict[str, Any]
+) -> tuple[M, bool]:
+    """The row ``key`` names, locked, with ``changes`` written (and ``updated_at``); made
+    from ``key``, ``new_row`` and ``changes`` when there is none. Returns (row, created).
+
+    update_or_create without its savepoint on the usual path, an edit of an existing row;
+    only making a row takes one, so that a copy of the same submit racing this one past the
+    lookup ends as an edit of the row it made, not as an error.
+    """
+    row = by_key(model._default_manager.select_for_update().filter(**key))
+    if row is None:
+        row = model(**key, **new_row, **changes)
         try:
             with transaction.atomic():
-                log.save()
-            return log
+                row.save()
+            return row, True
         except IntegrityError:
-            log = ExerciseLog.objects.select_for_update().get(**key)
-    for name, value in values.items():
-        setattr(log, name, value)
-    log.save(update_fields=[*values, "updated_at"])  # what a tap changes, not the target copy
-    return log
+            row = model._default_manager.select_for_update().get(**key)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.save(update_fields=[*changes, "updated_at"])
+    return row, False
 
 
 @dataclass(frozen=True)
@@ -190,29 +209,12 @@ def checkin_record(
         "stress": values.stress,
         "note": values.note,
     }
-    # update_or_create, without its savepoint on the usual path (an edit of the day's row):
-    # the row is locked, then only the answers are written.
-    checkin = by_key(
-        DailyCheckin.objects.select_for_update().filter(patient=patient, local_date=local_date)
+    checkin, created = _upsert(
+        DailyCheckin,
+        {"patient": patient, "local_date": local_date},
+        changes=answers,
+        new_row={"clinic_id": patient.clinic_id},
     )
-    created = checkin is None
-    if checkin is None:
-        checkin = DailyCheckin(
-            clinic_id=patient.clinic_id, patient=patient, local_date=local_date, **answers
-        )
-        try:
-            with transaction.atomic():
-                checkin.save()
-        except IntegrityError:
-            # The same check-in sent twice at once: the other copy made the row; edit it.
-            checkin = DailyCheckin.objects.select_for_update().get(
-                patient=patient, local_date=local_date
-            )
-            created = False
-    if not created:
-        for name, value in answers.items():
-            setattr(checkin, name, value)
-        checkin.save(update_fields=[*answers, "updated_at"])
     if not allow_past:  # live check-ins only; imports and history fills are judged nightly
         patient_logged(patient=patient)
     return checkin, created
