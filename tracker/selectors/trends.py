@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Max, Min
 
@@ -70,8 +70,7 @@ def patient_windows(
     ):
         on = days[i]
         sessions[pid].append(trends.SessionPain(on, before, after))
-        if on > last_activity.get(pid, on - timedelta(days=1)):
-            last_activity[pid] = on
+        last_activity[pid] = max(on, last_activity.get(pid, on))
 
     adherence: dict[int, list[trends.AdherenceDay]] = {}
     for pid in ids:
