@@ -67,7 +67,9 @@ def adherence_series(
     if span <= 0:
         return [], {pid: [] for pid in ids}, {pid: [] for pid in ids}
     first_weekday = start.weekday()
-    versions = (
+    # Every date comes as a day number of the window (0 is ``start``), straight from the
+    # database: parsing a dozen thousand rows' dates and times was a third of this read.
+    versions = raw_rows(
         PrescribedExercise.objects.filter(
             program__patient_id__in=ids,
             program__status__in=["active", "completed"],
@@ -78,16 +80,17 @@ def adherence_series(
         # names it (it was in force until then), and the log still counts for its line.
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
         .filter(Q(program__phase_end_date__isnull=True) | Q(program__phase_end_date__gte=start))
+        .order_by()
         .values_list(
             "pk",
             "program__patient_id",
-            "program__start_date",
-            "program__phase_end_date",
-            "program__status",
-            "program__updated_at",
             "line",
-            "valid_from",
-            "valid_to",
+            DayNumber("program__start_date", start),
+            DayNumber("program__phase_end_date", start),
+            "program__status",
+            DayNumber("program__updated_at", start, of_datetime=True),
+            DayNumber("valid_from", start),
+            DayNumber("valid_to", start),
             "times_per_day",
             "days_per_week",
             "weekdays",
@@ -102,7 +105,7 @@ def adherence_series(
     flexible: set[int] = set()  # lines with an "N days a week" version
     number_of_version: dict[int, int] = {}
     for version in versions:
-        version_id, pid, began, phase_end, status, updated, line = version[:7]
+        version_id, pid, line, began, phase_end, status, updated = version[:7]
         valid_from, valid_to, per_day, dpw, wd = version[7:]
         number = numbers.get((pid, line))
         if number is None:
@@ -111,22 +114,21 @@ def adherence_series(
             shares.append([0.0] * span)
             caps.append([0] * span)
         number_of_version[version_id] = number
-        first = max(start, valid_from, began)
-        last = end
+        low = max(0, valid_from, began)
+        high = span  # the day after the last one in force
         if valid_to is not None:
-            last = min(last, valid_to - timedelta(days=1))
+            high = min(high, valid_to)
         if phase_end is not None:
-            last = min(last, phase_end)
+            high = min(high, phase_end + 1)
         if status == "completed":
             # A completed program stops counting the day it was closed.
-            last = min(last, updated.date() - timedelta(days=1))
+            high = min(high, updated)
         share, cap = shares[number], caps[number]
         # "N days a week": each day carries N/7 of the week's dose, and any day the patient
         # chooses can count for up to a full day's dose (capped per week below).
         daily = float(per_day) if wd else per_day * dpw / 7
         if not wd and dpw < 7:
             flexible.add(number)
-        low, high = (first - start).days, (last - start).days + 1
         if not wd:
             if high > low:
                 share[low:high] = [daily] * (high - low)

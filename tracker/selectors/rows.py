@@ -32,29 +32,39 @@ def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 class DayNumber(Func):
-    """Whole days from ``start`` to a date column, counted by the database (an integer)."""
+    """Whole days from ``start`` to a date column, counted by the database (an integer).
+
+    ``of_datetime`` takes the date of a date-and-time column first (in UTC, the connection's
+    time zone), as ``value.date()`` would in Python.
+    """
 
     output_field = IntegerField()
 
-    def __init__(self, column: str, start: date) -> None:
+    def __init__(self, column: str, start: date, *, of_datetime: bool = False) -> None:
         super().__init__(column, Value(start, output_field=DateField()))
+        self.of_datetime = of_datetime
+
+    def _operands(
+        self, compiler: SQLCompiler
+    ) -> tuple[str, str, tuple[Any, ...]]:  # fmt: skip
+        (column, column_params), (start, start_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return column, start, (*column_params, *start_params)
 
     def as_sql(  # type: ignore[override]
         self, compiler: SQLCompiler, connection: Any, **extra_context: Any
     ) -> tuple[str, tuple[Any, ...]]:
         # PostgreSQL: a date minus a date is an integer number of days.
-        (column, column_params), (start, start_params) = (
-            compiler.compile(e) for e in self.get_source_expressions()
-        )
-        return f"({column} - CAST({start} AS date))", (*column_params, *start_params)
+        column, start, params = self._operands(compiler)
+        if self.of_datetime:
+            column = f"CAST({column} AS date)"
+        return f"({column} - CAST({start} AS date))", params
 
     def as_sqlite(  # type: ignore[override]
         self, compiler: SQLCompiler, connection: Any, **extra_context: Any
     ) -> tuple[str, tuple[Any, ...]]:
-        (column, column_params), (start, start_params) = (
-            compiler.compile(e) for e in self.get_source_expressions()
-        )
-        return (
-            f"CAST(julianday({column}) - julianday({start}) AS INTEGER)",
-            (*column_params, *start_params),
-        )
+        column, start, params = self._operands(compiler)
+        if self.of_datetime:
+            column = f"date({column})"
+        return f"CAST(julianday({column}) - julianday({start}) AS INTEGER)", params

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db.models import Max, Min
 
@@ -21,8 +22,13 @@ from tracker.selectors.rows import DayNumber, raw_rows
 
 def clinic_thresholds(clinic: Clinic) -> trends.Thresholds:
     """The clinic's tuned thresholds; a bad override falls back to the defaults for all."""
+    return thresholds_from_overrides(clinic.flag_thresholds)
+
+
+def thresholds_from_overrides(overrides: dict[str, Any] | None) -> trends.Thresholds:
+    """Thresholds from a clinic's stored overrides, read without the clinic itself."""
     try:
-        return trends.Thresholds.from_overrides(clinic.flag_thresholds or {})
+        return trends.Thresholds.from_overrides(overrides or {})
     except ValueError:
         return trends.Thresholds()
 
@@ -76,7 +82,7 @@ def patient_windows(
     for pid in ids:
         stop = (adherence_until or {}).get(pid, end)
         adherence[pid] = [
-            trends.AdherenceDay(d, due_today, done_today)  # type: ignore[arg-type]
+            trends.AdherenceDay(d, due_today, done_today)
             for d, due_today, done_today in zip(days, due[pid], done[pid], strict=True)
             if due_today > 0 and d <= stop
         ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -17,20 +18,16 @@ from django.utils import timezone
 
 from tracker import trends
 from tracker.models import DailyCheckin, Flag, FlagEvent, PatientProfile, Session
-from tracker.selectors.trends import clinic_thresholds, patient_windows
+from tracker.selectors.rows import DayNumber, raw_rows
+from tracker.selectors.trends import (
+    clinic_thresholds,
+    patient_windows,
+    thresholds_from_overrides,
+)
 from tracker.services.audit import audit_record
 from tracker.services.scheduling import EVALUATION_LOCAL_TIME, next_local_occurrence
 
 EVALUATION_BATCH = 200
-# The patient's fields a batch evaluation reads (a deferred one would cost a query each).
-EVALUATED_PATIENT_FIELDS = (
-    "id",
-    "clinic_id",
-    "user_id",
-    "user__email",
-    "user__timezone",
-    "clinic__flag_thresholds",
-)
 
 # What each change is called in the audit trail, where the evaluation is the actor.
 AUDITED_CHANGES = {
@@ -249,42 +246,50 @@ def trends_evaluate_patients(
     once) with adherence through yesterday, since today's exercises may still come; anyone
     else is judged on yesterday, the last complete local day.
     """
-    patients = list(
-        PatientProfile.objects.select_related("user", "clinic")
-        .filter(pk__in=list(patient_ids))
-        # What the evaluation and its flag writes use, unordered: the whole rows of three
-        # tables, sorted by email, were a tenth of the job.
+    # Plain values for everyone; only the few patients whose flags change are loaded as
+    # models, for the writes (building 2,000 deferred model trios was a tenth of the job).
+    rows = list(
+        PatientProfile.objects.filter(pk__in=list(patient_ids))
         .order_by()
-        .only(*EVALUATED_PATIENT_FIELDS)
+        .values_list("pk", "clinic_id", "user__timezone", "clinic__flag_thresholds")
     )
-    if not patients:
+    if not rows:
         return []
+    thresholds: dict[int, trends.Thresholds] = {}
+    for _pid, clinic_id, _zone, overrides in rows:
+        if clinic_id not in thresholds:
+            thresholds[clinic_id] = thresholds_from_overrides(overrides)
+    clinic_of = {pid: clinic_id for pid, clinic_id, _zone, _overrides in rows}
     days: dict[int, date] = {}
     adherence_until: dict[int, date] = {}
     if as_of is None:
-        todays = {p.pk: p.local_today() for p in patients}
+        local_today = {
+            zone: timezone.localdate(timezone=ZoneInfo(zone)) for zone in {r[2] for r in rows}
+        }
+        todays = {pid: local_today[zone] for pid, _clinic, zone, _overrides in rows}
         # Everyone's "today" is one of a day or two (time zones), so ask for those dates and
         # keep the pairs that match: an OR of one condition per patient is slow to build.
+        first = min(todays.values())
         logged = {
             pid
             for model in (DailyCheckin, Session)
-            for pid, day in model.objects.filter(
-                patient_id__in=list(todays), local_date__in=set(todays.values())
-            ).values_list("patient_id", "local_date")
-            if todays[pid] == day
+            for pid, number in raw_rows(
+                model.objects.filter(
+                    patient_id__in=list(todays), local_date__in=set(todays.values())
+                ).values_list("patient_id", DayNumber("local_date", first))
+            )
+            if (todays[pid] - first).days == number
         }
-        for p in patients:
-            today = todays[p.pk]
-            days[p.pk] = today if p.pk in logged else today - timedelta(days=1)
-            adherence_until[p.pk] = today - timedelta(days=1)
+        for pid, today in todays.items():
+            days[pid] = today if pid in logged else today - timedelta(days=1)
+            adherence_until[pid] = today - timedelta(days=1)
     else:
-        days = {p.pk: as_of for p in patients}
+        days = {pid: as_of for pid in clinic_of}
 
     changes: list[FlagChange] = []
-    by_clinic: dict[int, trends.Thresholds] = {}
     latest = max(days.values())
     earliest = min(days.values())
-    widest = max(clinic_thresholds(p.clinic).lookback_days for p in patients)
+    widest = max(t.lookback_days for t in thresholds.values())
     windows = patient_windows(
         days.keys(),
         start=earliest - timedelta(days=widest - 1),
@@ -293,21 +298,23 @@ def trends_evaluate_patients(
     )
     states = _states(days)
     to_write = []
-    for patient in patients:
-        t = by_clinic.setdefault(patient.clinic_id, clinic_thresholds(patient.clinic))
-        day = days[patient.pk]
-        findings = trends.evaluate(windows[patient.pk].until(day), t)
-        actions = _actions(states[patient.pk], findings, day, t)
+    for pid, day in days.items():
+        t = thresholds[clinic_of[pid]]
+        findings = trends.evaluate(windows[pid].until(day), t)
+        actions = _actions(states[pid], findings, day, t)
         if actions:
-            to_write.append((patient, day, actions, states[patient.pk][2]))
+            to_write.append((pid, day, actions, states[pid][2]))
     if not to_write:
         return changes
     # One transaction for the batch, and the nightly refresh of open flags in one statement:
     # a transaction (a disk sync on SQLite) per patient was most of the job's time.
+    patients = PatientProfile.objects.select_related("user", "clinic").in_bulk(
+        [pid for pid, *_ in to_write]
+    )
     refreshed: list[Flag] = []
     with transaction.atomic():
-        for patient, day, actions, rows in to_write:
-            changes += _write(patient, day, actions, rows, refreshed)
+        for pid, day, actions, flag_rows in to_write:
+            changes += _write(patients[pid], day, actions, flag_rows, refreshed)
         Flag.objects.bulk_update(refreshed, REFRESHED_FIELDS, batch_size=EVALUATION_BATCH)
     return changes
 
