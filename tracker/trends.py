@@ -13,11 +13,13 @@ import bisect
 import dataclasses
 import functools
 import math
+import operator
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import repeat
 from typing import Any, NamedTuple
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -228,6 +230,8 @@ class PatientWindow:
 
     def until(self, day: date) -> PatientWindow:
         """The same history as the daily job saw it on an earlier ``day``."""
+        if day == self.as_of and (self.last_activity is None or self.last_activity <= day):
+            return self  # nothing to leave out: the rules only read up to ``as_of``
         last = self.last_activity
         if last is not None and last > day:
             dates = [c.date for c in self.checkins] + [s.date for s in self.sessions]
@@ -284,8 +288,11 @@ def _span(start: date, end: date) -> dict[str, str]:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def _days_before(d: date, days: int) -> date:
-    return d - timedelta(days=days)
+    return d - _ONE_DAY * days  # the rules count back some forty times per patient a night
 
 
 def _earliest(window: PatientWindow, t: Thresholds) -> date:
@@ -293,11 +300,14 @@ def _earliest(window: PatientWindow, t: Thresholds) -> date:
     return _days_before(window.as_of, t.rule_days - 1)
 
 
+_date_of = operator.attrgetter("date")
+
+
 class _ByDate(dict[date, DailyCheckin]):
     """Check-ins by local date, in date order, with the dates kept sorted for ranges."""
 
     def __init__(self, in_order: Iterable[DailyCheckin]) -> None:
-        super().__init__((c.date, c) for c in in_order)
+        super().__init__(zip(map(_date_of, in_order), in_order, strict=True))
         self.dates = list(self)
         self.in_order = list(self.values())
 
@@ -305,12 +315,12 @@ class _ByDate(dict[date, DailyCheckin]):
 def _checkins(window: PatientWindow, t: Thresholds) -> _ByDate:
     """Check-ins inside the lookback, one per local date (the last one given wins), in date
     order. Read-only: the rules of one evaluation share it."""
-    first = _earliest(window, t)
-    key = ("checkins", first)
+    key = ("checkins", t.rule_days)
     by_date = window.derived.get(key)
     if by_date is None:
-        in_order = sorted(window.checkins, key=lambda c: c.date)  # stable: the last one wins
-        by_date = _ByDate(c for c in in_order if first <= c.date <= window.as_of)
+        first = _earliest(window, t)
+        in_order = sorted(window.checkins, key=_date_of)  # stable: the last one wins
+        by_date = _ByDate([c for c in in_order if first <= c.date <= window.as_of])
         window.derived[key] = by_date
     return by_date
 
@@ -322,8 +332,7 @@ def _between(by_date: _ByDate, start: date, end: date) -> list[DailyCheckin]:
     ]
 
 
-@dataclass(frozen=True)
-class _Shift:
+class _Shift(NamedTuple):
     """A measure's mean over the recent window and over a baseline before it."""
 
     window_start: date
@@ -363,42 +372,48 @@ def _shift(
     ``baselines_back=1`` is the baseline right before the window, 2 the one before that.
     ``None`` when either side has fewer than ``min_checkins`` check-ins.
     """
-    by_date = _checkins(window, t)
-    end = window.as_of
-    start = _days_before(end, t.window_days - 1)
-    base_end = _days_before(start, 1 + (baselines_back - 1) * t.baseline_days)
-    base_start = _days_before(base_end, t.baseline_days - 1)
-    recent = [measure(c) for c in _between(by_date, start, end)]
-    baseline = [measure(c) for c in _between(by_date, base_start, base_end)]
+    # Every measure compares the same two spans: found once per window.
+    key = ("shift", t.rule_days, t.window_days, t.baseline_days, baselines_back)
+    spans = window.derived.get(key)
+    if spans is None:
+        by_date = _checkins(window, t)
+        end = window.as_of
+        start = _days_before(end, t.window_days - 1)
+        base_end = _days_before(start, 1 + (baselines_back - 1) * t.baseline_days)
+        base_start = _days_before(base_end, t.baseline_days - 1)
+        spans = window.derived[key] = (
+            start,
+            end,
+            base_start,
+            base_end,
+            _between(by_date, start, end),
+            _between(by_date, base_start, base_end),
+        )
+    start, end, base_start, base_end, in_window, in_baseline = spans
     needed = max(t.min_checkins, 1)
-    if len(recent) < needed or len(baseline) < needed:
+    if len(in_window) < needed or len(in_baseline) < needed:
         return None
+    recent = list(map(measure, in_window))
+    baseline = list(map(measure, in_baseline))
+    # fsum ÷ n is what statistics.fmean computes, without its generic iteration.
     return _Shift(
         window_start=start,
         window_end=end,
         baseline_start=base_start,
         baseline_end=base_end,
-        recent=statistics.fmean(recent),
-        baseline=statistics.fmean(baseline),
+        recent=math.fsum(recent) / len(recent),
+        baseline=math.fsum(baseline) / len(baseline),
         recent_n=len(recent),
         baseline_n=len(baseline),
     )
 
 
-def _pain(c: DailyCheckin) -> float:
-    return c.pain
-
-
-def _sleep_quality(c: DailyCheckin) -> float:
-    return c.sleep_quality
-
-
-def _sleep_hours(c: DailyCheckin) -> float:
-    return c.sleep_hours
-
-
-def _stress(c: DailyCheckin) -> float:
-    return c.stress
+# The measures the shifts compare (attribute getters run in C: a dozen thousand windows
+# a night each read these from about twenty check-ins).
+_pain: Callable[[DailyCheckin], float] = operator.attrgetter("pain")
+_sleep_quality: Callable[[DailyCheckin], float] = operator.attrgetter("sleep_quality")
+_sleep_hours: Callable[[DailyCheckin], float] = operator.attrgetter("sleep_hours")
+_stress: Callable[[DailyCheckin], float] = operator.attrgetter("stress")
 
 
 @dataclass(frozen=True)
@@ -508,8 +523,7 @@ def pain_rising(window: PatientWindow, t: Thresholds) -> Finding | None:
     )
 
 
-@dataclass(frozen=True)
-class _Spike:
+class _Spike(NamedTuple):
     checkin: DailyCheckin
     median: float
     median_start: date
@@ -739,8 +753,7 @@ def adherence_pct(days: Iterable[AdherenceDay], start: date, end: date) -> float
     return 100.0 * done / due if due else None
 
 
-@dataclass(frozen=True)
-class _Adherence:
+class _Adherence(NamedTuple):
     start: date
     end: date
     pct: float
@@ -775,15 +788,12 @@ def adherence_drop(window: PatientWindow, t: Thresholds) -> Finding | None:
     if started is None:
         return None
     first = max(_earliest(window, t), started)
-    days = sorted(
-        (d for d in window.adherence if first <= d.date <= end and d.due > 0),
-        key=lambda d: d.date,
-    )
+    days = sorted(window.adherence, key=_date_of)
+    days = [d for d in days[bisect.bisect_left(days, (first,)) :] if d.date <= end and d.due > 0]
     # Each of the four spans judged below is then two bisections and two sums of a slice,
     # added up in the same order as adherence_pct would (so to the same last digit).
-    dates = [d.date for d in days]
-    dues = [d.due for d in days]
-    dones = [min(max(d.done, 0), d.due) for d in days]
+    dates, dues, done = zip(*days, strict=True) if days else ((), (), ())
+    dones = list(map(min, map(max, done, repeat(0)), dues))
 
     def judged(start: date, stop: date, length: int) -> _Adherence | None:
         start = max(start, first)

@@ -15,7 +15,7 @@ from django.db.models import Q, StringAgg, TextField, Value
 from django.db.models.functions import Cast
 
 from tracker.models import ExerciseLog, PrescribedExercise
-from tracker.selectors.rows import DayNumber, raw_rows
+from tracker.selectors.rows import AmongIds, DayNumber, raw_rows
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def adherence_series(
     # database: parsing a dozen thousand rows' dates and times was a third of this read.
     versions = raw_rows(
         PrescribedExercise.objects.filter(
-            program__patient_id__in=ids,
+            AmongIds("program__patient_id", ids),
             program__status__in=["active", "completed"],
             program__start_date__lte=end,
             valid_from__lte=end,
@@ -149,7 +149,7 @@ def adherence_series(
         # per version rather than per log, which was most of the evaluation's reading.
         logs = (
             ExerciseLog.objects.filter(
-                patient_id__in=ids,
+                AmongIds("patient_id", ids),
                 local_date__gte=start,
                 local_date__lte=end,
                 status=ExerciseLog.Status.DONE,

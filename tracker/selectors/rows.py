@@ -9,11 +9,13 @@ from the start of the window (``DayNumber``), which is a list position as it sta
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import DateField, Func, IntegerField, Model, QuerySet, Value
+from django.db.models import DateField, F, Func, IntegerField, Lookup, Model, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -21,6 +23,30 @@ def by_key[M: Model](queryset: QuerySet[M]) -> M | None:
     """The one row a unique key names, or None: ``.first()`` without the ORDER BY it adds,
     which costs the ORM more to build than the lookup costs the database (hot paths)."""
     return next(iter(queryset.order_by()[:1]), None)
+
+
+class AmongIds(Lookup):
+    """``column IN (ids)`` for a batch of integer ids: ``.filter(AmongIds("patient_id", ids))``.
+
+    Django's ``__in`` prepares each id through the field and its relation, one at a time:
+    that was 0.8 ms of the 1.2 ms it took to build each of a nightly batch's queries.
+    """
+
+    lookup_name = "among_ids"
+
+    def __init__(self, column: str, ids: Iterable[int]) -> None:
+        super().__init__(F(column), [int(i) for i in ids])
+
+    def get_prep_lookup(self) -> Any:
+        return self.rhs
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        if not self.rhs:
+            raise EmptyResultSet
+        column, params = compiler.compile(self.lhs)
+        return f"{column} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
 
 
 def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:

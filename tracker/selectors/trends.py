@@ -7,17 +7,20 @@ of their histories, and only the lookback the rules need is read.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date
+import bisect
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from itertools import compress
 from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import FloatField, Max, Min
+from django.db.models.functions import Cast
 
 from tracker import trends
 from tracker.models import Clinic, DailyCheckin, Program, Session
 from tracker.selectors.adherence import adherence_series
-from tracker.selectors.rows import DayNumber, raw_rows
+from tracker.selectors.rows import AmongIds, DayNumber, raw_rows
 
 
 def clinic_thresholds(clinic: Clinic) -> trends.Thresholds:
@@ -48,51 +51,58 @@ def patient_windows(
     """
     ids = list(patient_ids)
     days, due, done = adherence_series(ids, start, end)
+    checkins = _per_patient(
+        ids,
+        days,
+        trends.DailyCheckin,
+        raw_rows(
+            DailyCheckin.objects.filter(
+                AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
+            )
+            .order_by("patient_id", "local_date")
+            .values_list(
+                "patient_id",
+                DayNumber("local_date", start),
+                "pain",
+                "worst_pain",
+                Cast("sleep_hours", FloatField()),
+                "sleep_quality",
+                "stress",
+            )
+        ),
+    )
+    sessions = _per_patient(
+        ids,
+        days,
+        trends.SessionPain,
+        raw_rows(
+            Session.objects.filter(
+                AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
+            )
+            .order_by("patient_id", "local_date", "started_at")
+            .values_list("patient_id", DayNumber("local_date", start), "pain_before", "pain_after")
+        ),
+    )
     last_activity: dict[int, date] = {}
-
-    checkins: dict[int, list[trends.DailyCheckin]] = defaultdict(list)
-    for pid, i, pain, worst, hours, quality, stress in raw_rows(
-        DailyCheckin.objects.filter(patient_id__in=ids, local_date__gte=start, local_date__lte=end)
-        .order_by("local_date")
-        .values_list(
-            "patient_id",
-            DayNumber("local_date", start),
-            "pain",
-            "worst_pain",
-            "sleep_hours",
-            "sleep_quality",
-            "stress",
-        )  # fmt: skip
-    ):
-        on = days[i]
-        checkins[pid].append(trends.DailyCheckin(on, pain, worst, float(hours), quality, stress))
-        last_activity[pid] = on  # rows come in date order
-
-    sessions: dict[int, list[trends.SessionPain]] = defaultdict(list)
-    for pid, i, before, after in raw_rows(
-        Session.objects.filter(patient_id__in=ids, local_date__gte=start, local_date__lte=end)
-        .order_by("local_date", "started_at")
-        .values_list("patient_id", DayNumber("local_date", start), "pain_before", "pain_after")
-    ):
-        on = days[i]
-        sessions[pid].append(trends.SessionPain(on, before, after))
-        last_activity[pid] = max(on, last_activity.get(pid, on))
+    for pid in ids:
+        last = [c[-1].date for c in (checkins[pid], sessions[pid]) if c]
+        if last:
+            last_activity[pid] = max(last)
 
     adherence: dict[int, list[trends.AdherenceDay]] = {}
     for pid in ids:
-        stop = (adherence_until or {}).get(pid, end)
-        adherence[pid] = [
-            trends.AdherenceDay(d, due_today, done_today)
-            for d, due_today, done_today in zip(days, due[pid], done[pid], strict=True)
-            if due_today > 0 and d <= stop
-        ]
+        # The days up to the patient's stop on which something was due.
+        n = max(0, ((adherence_until or {}).get(pid, end) - start).days + 1)
+        dues = due[pid][:n]
+        in_force = zip(days, dues, done[pid], strict=False)
+        adherence[pid] = list(compress(map(_make(trends.AdherenceDay), in_force), dues))
 
     # Anyone active in the window was last active there; only the others need their
     # whole history asked for its last date.
     quiet = [pid for pid in ids if pid not in last_activity]
     for model in (DailyCheckin, Session) if quiet else ():
         for row in (
-            model.objects.filter(patient_id__in=quiet, local_date__lte=end)
+            model.objects.filter(AmongIds("patient_id", quiet), local_date__lte=end)
             .values("patient_id")
             .annotate(last=Max("local_date"))
         ):
@@ -100,11 +110,15 @@ def patient_windows(
             last_activity[pid] = max(last, last_activity.get(pid, last))
 
     program_start = {
-        row["patient_id"]: row["first"]
-        for row in Program.objects.filter(patient_id__in=ids)
-        .exclude(status=Program.Status.PAUSED)
-        .values("patient_id")
-        .annotate(first=Min("start_date"))
+        pid: start + timedelta(days=first)
+        for pid, first in raw_rows(
+            Program.objects.filter(AmongIds("patient_id", ids))
+            .exclude(status=Program.Status.PAUSED)
+            .order_by()
+            .values("patient_id")
+            .annotate(first=Min(DayNumber("start_date", start)))
+            .values_list("patient_id", "first")
+        )
     }
     return {
         pid: trends.PatientWindow(
@@ -117,3 +131,29 @@ def patient_windows(
         )
         for pid in ids
     }
+
+
+def _make[T: tuple[Any, ...]](kind: type[T]) -> Callable[[Iterable[Any]], T]:
+    """Builds a ``kind`` named tuple from an iterable of its fields, without the generated
+    ``__new__``'s argument handling: the columns come from a query of the same shape."""
+    return functools.partial(tuple.__new__, kind)  # type: ignore[return-value]
+
+
+def _per_patient[T: tuple[Any, ...]](
+    ids: list[int], days: list[date], kind: type[T], rows: list[tuple[Any, ...]]
+) -> dict[int, list[T]]:
+    """Rows of (patient, day number, *fields), ordered by patient, as a list of ``kind``
+    (date, *fields) per patient.
+
+    Column by column, so the per-row work runs in C: tens of thousands of rows a batch,
+    built one by one in Python, were a fifth of the evaluation.
+    """
+    if not rows:
+        return {pid: [] for pid in ids}
+    patients, numbers, *fields = zip(*rows, strict=True)
+    items = list(map(_make(kind), zip(map(days.__getitem__, numbers), *fields, strict=True)))
+    by_patient: dict[int, list[T]] = {}
+    for pid in ids:
+        low = bisect.bisect_left(patients, pid)
+        by_patient[pid] = items[low : bisect.bisect_right(patients, pid, low)]
+    return by_patient

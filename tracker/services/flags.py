@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tracker import trends
 from tracker.models import DailyCheckin, Flag, FlagEvent, PatientProfile, Session
-from tracker.selectors.rows import DayNumber, raw_rows
+from tracker.selectors.rows import AmongIds, DayNumber, raw_rows
 from tracker.selectors.trends import (
     clinic_thresholds,
     patient_windows,
@@ -71,14 +71,14 @@ FlagState = tuple[
 def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
     """Each patient's open flags and latest resolved flag per kind, in two queries."""
     states: dict[int, FlagState] = {pid: ({}, {}, {}) for pid in as_of}
-    for f in Flag.objects.filter(patient_id__in=list(as_of)).exclude(status="resolved"):
+    for f in Flag.objects.filter(AmongIds("patient_id", as_of)).exclude(status="resolved"):
         open_flags, _resolved, rows = states[f.patient_id]
         rows[f.kind] = f
         open_flags[trends.FlagKind(f.kind)] = trends.OpenFlag(
             trends.Severity(f.severity), f.opened_on
         )
     for kind, severity, resolved_on, pid in (
-        Flag.objects.filter(patient_id__in=list(as_of), status="resolved")
+        Flag.objects.filter(AmongIds("patient_id", as_of), status="resolved")
         .order_by("resolved_on", "id")
         .values_list("kind", "severity", "resolved_on", "patient_id")
     ):
@@ -249,7 +249,7 @@ def trends_evaluate_patients(
     # Plain values for everyone; only the few patients whose flags change are loaded as
     # models, for the writes (building 2,000 deferred model trios was a tenth of the job).
     rows = list(
-        PatientProfile.objects.filter(pk__in=list(patient_ids))
+        PatientProfile.objects.filter(AmongIds("pk", patient_ids))
         .order_by()
         .values_list("pk", "clinic_id", "user__timezone", "clinic__flag_thresholds")
     )
@@ -275,7 +275,7 @@ def trends_evaluate_patients(
             for model in (DailyCheckin, Session)
             for pid, number in raw_rows(
                 model.objects.filter(
-                    patient_id__in=list(todays), local_date__in=set(todays.values())
+                    AmongIds("patient_id", todays), local_date__in=set(todays.values())
                 ).values_list("patient_id", DayNumber("local_date", first))
             )
             if (todays[pid] - first).days == number
