@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import add
 
-from django.db.models import Q, StringAgg, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models import Q, StringAgg, Value
 
 from tracker.models import ExerciseLog, PrescribedExercise
-from tracker.selectors.rows import AmongIds, DayNumber, raw_rows
+from tracker.selectors.rows import AmongIds, DayNumber, IsoDate, raw_rows
 
 
 @dataclass(frozen=True)
@@ -156,11 +155,12 @@ def adherence_series(
             )
             .order_by()
             .values("prescribed_id")
-            .annotate(days=StringAgg(Cast(DayNumber("local_date", start), TextField()), Value(",")))
+            .annotate(days=StringAgg(IsoDate("local_date"), Value(",")))
             .values_list("prescribed_id", "days")
         )
         # Per line, the logs done on each day: versions of one line logged on one day add up
         # before the day's cap applies.
+        position = {day.isoformat(): i for i, day in enumerate(_days(start, end))}
         tallies: dict[int, list[int]] = {}
         for prescribed_id, days in raw_rows(logs):
             number = number_of_version.get(prescribed_id)
@@ -169,7 +169,7 @@ def adherence_series(
             tally = tallies.get(number)
             if tally is None:
                 tally = tallies[number] = [0] * span
-            for i in map(int, days.split(",")):
+            for i in map(position.__getitem__, days.split(",")):
                 tally[i] += 1
         # A line on set days or every day is due in full on each of its days, so a day's
         # cap is all that limits it. An "N days a week" line's week never counts for more
