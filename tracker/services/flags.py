@@ -17,8 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tracker import trends
-from tracker.models import DailyCheckin, Flag, FlagEvent, PatientProfile, Session
-from tracker.selectors.rows import AmongIds, DayNumber, raw_rows
+from tracker.models import Flag, FlagEvent, PatientProfile
+from tracker.selectors.rows import AmongIds
 from tracker.selectors.trends import (
     clinic_thresholds,
     patient_windows,
@@ -71,7 +71,9 @@ FlagState = tuple[
 def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
     """Each patient's open flags and latest resolved flag per kind, in two queries."""
     states: dict[int, FlagState] = {pid: ({}, {}, {}) for pid in as_of}
-    for f in Flag.objects.filter(AmongIds("patient_id", as_of)).exclude(status="resolved"):
+    for f in (
+        Flag.objects.filter(AmongIds("patient_id", as_of)).exclude(status="resolved").order_by()
+    ):
         open_flags, _resolved, rows = states[f.patient_id]
         rows[f.kind] = f
         open_flags[trends.FlagKind(f.kind)] = trends.OpenFlag(
@@ -260,6 +262,7 @@ def trends_evaluate_patients(
         if clinic_id not in thresholds:
             thresholds[clinic_id] = thresholds_from_overrides(overrides)
     clinic_of = {pid: clinic_id for pid, clinic_id, _zone, _overrides in rows}
+    widest = max(t.lookback_days for t in thresholds.values())
     days: dict[int, date] = {}
     adherence_until: dict[int, date] = {}
     if as_of is None:
@@ -267,35 +270,23 @@ def trends_evaluate_patients(
             zone: timezone.localdate(timezone=ZoneInfo(zone)) for zone in {r[2] for r in rows}
         }
         todays = {pid: local_today[zone] for pid, _clinic, zone, _overrides in rows}
-        # Everyone's "today" is one of a day or two (time zones), so ask for those dates and
-        # keep the pairs that match: an OR of one condition per patient is slow to build.
-        first = min(todays.values())
-        logged = {
-            pid
-            for model in (DailyCheckin, Session)
-            for pid, number in raw_rows(
-                model.objects.filter(
-                    AmongIds("patient_id", todays), local_date__in=set(todays.values())
-                ).values_list("patient_id", DayNumber("local_date", first))
-            )
-            if (todays[pid] - first).days == number
-        }
+        adherence_until = {pid: today - timedelta(days=1) for pid, today in todays.items()}
+        # Through everyone's today, and back from the earliest yesterday any of them is judged
+        # on: the window itself then says who logged today.
+        windows = patient_windows(
+            todays.keys(),
+            start=min(todays.values()) - timedelta(days=widest),
+            end=max(todays.values()),
+            adherence_until=adherence_until,
+        )
         for pid, today in todays.items():
-            days[pid] = today if pid in logged else today - timedelta(days=1)
-            adherence_until[pid] = today - timedelta(days=1)
+            last = windows[pid].last_activity
+            days[pid] = today if last is not None and last >= today else today - timedelta(days=1)
     else:
         days = {pid: as_of for pid in clinic_of}
+        windows = patient_windows(days.keys(), start=as_of - timedelta(days=widest - 1), end=as_of)
 
     changes: list[FlagChange] = []
-    latest = max(days.values())
-    earliest = min(days.values())
-    widest = max(t.lookback_days for t in thresholds.values())
-    windows = patient_windows(
-        days.keys(),
-        start=earliest - timedelta(days=widest - 1),
-        end=latest,
-        adherence_until=adherence_until,
-    )
     states = _states(days)
     to_write = []
     for pid, day in days.items():
