@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_patient
 from tests.workspace import bulk_history, exercise, give_program
-from tracker.models import DailyCheckin, Flag
+from tracker.models import DailyCheckin, Flag, Session
 from tracker.services.flags import trends_evaluate_patients
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,33 @@ def test_a_batch_reads_as_much_for_one_patient_as_for_three(worsening):
         return [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
 
     assert len(reads(worsening[:1])) == len(reads(worsening[1:]))
+
+
+def test_who_logged_today_is_judged_on_today_and_everyone_else_on_yesterday(clinic, alice):
+    """One batch: a check-in made today shows its spike at once; a patient who has not
+    logged today has their silence counted up to yesterday, the last complete day."""
+    exercise("glute-bridge")
+    spiking = make_patient("spike@patient.test", clinic, alice)
+    silent = make_patient("silent@patient.test", clinic, alice)
+    today = spiking.local_today()
+    for patient in (spiking, silent):
+        give_program(patient, alice, today - timedelta(days=60))
+    bulk_history(spiking, 30, pain=2)
+    DailyCheckin.objects.create(
+        clinic=clinic, patient=spiking, local_date=today, pain=9, worst_pain=9,
+        sleep_hours=7, sleep_quality=6, stress=4,
+    )  # fmt: skip
+    bulk_history(silent, 40, pain=2)
+    # The silent patient's last check-in and session were five days ago.
+    last = today - timedelta(days=5)
+    DailyCheckin.objects.filter(patient=silent, local_date__gt=last).delete()
+    Session.objects.filter(patient=silent, local_date__gt=last).delete()
+
+    changes = trends_evaluate_patients(patient_ids=[spiking.pk, silent.pk])
+
+    opened = {(c.patient_email, c.kind): c for c in changes}
+    spike = opened["spike@patient.test", "pain_spike"]
+    assert spike.opened_on == today and "Pain jumped to 9" in spike.summary
+    quiet = opened["silent@patient.test", "gone_quiet"]
+    assert quiet.opened_on == today - timedelta(days=1)
+    assert quiet.summary.startswith("No check-in or session for 4 days")
