@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from tracker.trends import (
     LOOKBACK_DAYS,
+    AdherenceColumns,
     AdherenceDay,
     DailyCheckin,
     Finding,
@@ -567,6 +569,37 @@ def test_it_opens_an_overwhelming_adherence_drop_at_once():
 
     assert finding.evidence["values"]["fall_z"] >= 3
     assert not finding.pending
+
+
+@pytest.mark.parametrize(
+    "done",
+    [
+        [4, 4, 4, 0, 4, 4, 0] * 5 + [4, 4] + steady(6, 0),  # borderline: waits a day
+        steady(36, 4) + steady(6, 0),  # overwhelming
+        steady(20, 4) + [0, 2, 0, 3, 0, 0, 1] * 3 + [0],  # fell a fortnight ago
+        [4, 0] * 21,  # the patient's usual every other day: nothing
+    ],
+)
+def test_adherence_given_as_columns_reads_as_the_same_days_as_a_list(done):
+    """The nightly batch hands adherence over as columns; the rules, the day before
+    (``until``) and the confirmation must see exactly what a list of days gives."""
+    days = adherence_days(done)
+    columns = AdherenceColumns(
+        [d.date for d in days], [float(d.due) for d in days], [float(d.done) for d in days]
+    )
+    as_list = window(adherence=days)
+    as_columns = replace(as_list, adherence=columns)
+
+    assert list(columns) == days and columns[-1] == days[-1]
+    assert list(columns.between(day(10), day(3))) == [
+        d for d in days if day(10) <= d.date <= day(3)
+    ]
+    assert evaluate(as_columns, T) == evaluate(as_list, T)
+    for back in (1, 2, 5):
+        earlier = as_columns.until(day(back))
+        assert isinstance(earlier.adherence, AdherenceColumns)
+        assert list(earlier.adherence) == [d for d in days if d.date <= day(back)]
+        assert adherence_drop(earlier, T) == adherence_drop(as_list.until(day(back)), T)
 
 
 # --- gone quiet -----------------------------------------------------------------------

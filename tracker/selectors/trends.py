@@ -89,13 +89,14 @@ def patient_windows(
         if last:
             last_activity[pid] = max(last)
 
-    adherence: dict[int, list[trends.AdherenceDay]] = {}
+    adherence: dict[int, trends.AdherenceColumns] = {}
     for pid in ids:
         # The days up to the patient's stop on which something was due.
         n = max(0, ((adherence_until or {}).get(pid, end) - start).days + 1)
         dues = due[pid][:n]
-        in_force = zip(days, dues, done[pid], strict=False)
-        adherence[pid] = list(compress(map(_make(trends.AdherenceDay), in_force), dues))
+        adherence[pid] = trends.AdherenceColumns(
+            list(compress(days, dues)), list(compress(dues, dues)), list(compress(done[pid], dues))
+        )
 
     # Anyone active in the window was last active there; only the others need their
     # whole history asked for its last date.
