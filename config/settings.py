@@ -118,7 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open between requests like PostgreSQL's (DB_CONN_MAX_AGE): opening a SQLite
+    # connection reads the whole schema and runs the pragmas, 1.5 ms on every request.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
