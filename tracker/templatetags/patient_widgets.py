@@ -10,14 +10,14 @@ same messages, so translations apply unchanged.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from tracker.models import RATING_MAX, RATING_MIN
 
@@ -27,6 +27,49 @@ if TYPE_CHECKING:
 register = template.Library()
 
 RATING_VALUES = tuple(range(RATING_MIN, RATING_MAX + 1))
+
+
+def escape(value: Any) -> str:
+    """What Django's ``escape`` gives, without its check for lazy arguments on every call:
+    Today escapes a hundred values and the check was most of the cost."""
+    return html.escape(str(value))
+
+
+# The widgets' fixed messages per language, translated once per process: Today looked up
+# some eighty of them per page.
+_MESSAGES: dict[str | None, dict[str, str]] = {}
+
+
+def _messages() -> dict[str, str]:
+    language = get_language()
+    messages = _MESSAGES.get(language)
+    if messages is None:
+        escaped = {
+            "done": gettext("Done"),
+            "skipped": gettext("Skipped"),
+            "to_do": gettext("To do"),
+            "skip": gettext("Skip"),
+            "add_details": gettext("Add details"),
+            "queued": gettext("Saved on this phone — will send when you are back online."),
+            "each_side": gettext("each side"),
+            "timer_format": gettext("%(seconds)s s"),
+            "pause": gettext("Pause timer"),
+            "resume": gettext("Resume timer"),
+            "reset": gettext("Reset"),
+            "time_up": gettext("Time is up. Rest, then start the next hold."),
+            "holds_done": gettext("Holds done: %(count)s"),
+        }
+        messages = {key: escape(text) for key, text in escaped.items()}
+        # Formats filled in per exercise, escaped once filled.
+        messages |= {
+            "start_timer": gettext("Start %(seconds)s s timer"),
+            "seconds": gettext("%(seconds)s s"),
+            "hold_dose": gettext("%(sets)s × %(seconds)s s hold"),
+            "reps_dose": gettext("%(sets)s × %(reps)s reps"),
+            "occurrence": gettext("%(n)s of %(total)s today"),
+        }
+        _MESSAGES[language] = messages
+    return messages
 
 
 @register.simple_tag
@@ -83,20 +126,12 @@ def select_options(choices: Iterable[tuple[Any, Any]], selected: Any = None) -> 
 @register.simple_tag
 def hold_timer(seconds: int, prefix: str) -> SafeString:
     """A countdown for a timed hold; timer.js brings it to life (hidden without script)."""
-    start = escape(gettext("Start %(seconds)s s timer") % {"seconds": seconds})
-    display = escape(gettext("%(seconds)s s") % {"seconds": seconds})
-    texts = {
-        "format": gettext("%(seconds)s s"),
-        "pause": gettext("Pause timer"),
-        "resume": gettext("Resume timer"),
-        "reset": gettext("Reset"),
-        "done": gettext("Time is up. Rest, then start the next hold."),
-        "count": gettext("Holds done: %(count)s"),
-    }
-    t = {key: escape(text) for key, text in texts.items()}
+    t = _messages()
+    start = escape(t["start_timer"] % {"seconds": seconds})
+    display = escape(t["seconds"] % {"seconds": seconds})
     return mark_safe(  # every text is escaped, the numbers are numbers
         f'<div class="timer" data-timer data-seconds="{seconds}" '
-        f'data-fill="#{escape(prefix)}-hold" hidden data-format="{t["format"]}">'
+        f'data-fill="#{escape(prefix)}-hold" hidden data-format="{t["timer_format"]}">'
         f'<span class="timer-display" aria-hidden="true">{display}</span>'
         f'<button type="button" class="button timer-toggle" data-timer-toggle '
         f'data-start="{start}" data-pause="{t["pause"]}" data-resume="{t["resume"]}">'
@@ -104,7 +139,7 @@ def hold_timer(seconds: int, prefix: str) -> SafeString:
         f'<button type="button" class="button timer-reset" data-timer-reset hidden>'
         f"{t['reset']}</button>"
         f'<p class="timer-status" role="status" aria-live="polite" '
-        f'data-done="{t["done"]}" data-count="{t["count"]}"></p></div>'
+        f'data-done="{t["time_up"]}" data-count="{t["holds_done"]}"></p></div>'
     )
 
 
@@ -126,38 +161,35 @@ def plan_item(context: template.Context, row: PlanRow) -> SafeString:
     show = "hold" if p.is_timed else "reps"
     status = (log.status if log is not None else "") or "done"
 
+    t = _messages()
     if p.is_timed:
-        dose = gettext("%(sets)s × %(seconds)s s hold") % {
-            "sets": p.sets,
-            "seconds": p.hold_seconds,
-        }
+        dose = t["hold_dose"] % {"sets": p.sets, "seconds": p.hold_seconds}
     else:
-        dose = gettext("%(sets)s × %(reps)s reps") % {"sets": p.sets, "reps": p.reps}
-    side = p.get_side_display() if p.side != "both" else gettext("each side")
-    dose_line = f"{escape(dose)} · {escape(side)}"
+        dose = t["reps_dose"] % {"sets": p.sets, "reps": p.reps}
+    side = escape(p.get_side_display()) if p.side != "both" else t["each_side"]
+    dose_line = f"{escape(dose)} · {side}"
     which = ""  # "1 of 2 today", for an exercise due more than once a day
     if p.times_per_day > 1:
         n = {"n": item.occurrence, "total": p.times_per_day}
-        times = escape(gettext("%(n)s of %(total)s today") % n)
+        times = escape(t["occurrence"] % n)
         dose_line += f" · <strong>{times}</strong>"
         which = f", {times}"
 
     if item.is_done:
         state_class = " is-done"
         state = (
-            f'<span class="state state-done"><span aria-hidden="true">✓</span> '
-            f"{escape(gettext('Done'))}</span>"
+            f'<span class="state state-done"><span aria-hidden="true">✓</span> {t["done"]}</span>'
         )
     elif item.is_skipped:
         state_class = " is-skipped"
         reason = f": {escape(log.skip_reason)}" if log is not None and log.skip_reason else ""
         state = (
             f'<span class="state state-skipped"><span aria-hidden="true">–</span> '
-            f"{escape(gettext('Skipped'))}{reason}</span>"
+            f"{t['skipped']}{reason}</span>"
         )
     else:
         state_class = ""
-        state = f'<span class="state state-todo">{escape(gettext("To do"))}</span>'
+        state = f'<span class="state state-todo">{t["to_do"]}</span>'
 
     if row.has_details:
         partial = context.template.engine.get_template("tracker/patient/today.html#log_fields")
@@ -213,14 +245,14 @@ def plan_item(context: template.Context, row: PlanRow) -> SafeString:
         f'<div class="log-actions">'
         f'<button type="submit" name="status" value="done" id="{dom}-done" '
         f'class="button log-done" aria-pressed="{done_pressed}">'
-        f'<span aria-hidden="true">✓</span> {escape(gettext("Done"))}{label}</button>'
+        f'<span aria-hidden="true">✓</span> {t["done"]}{label}</button>'
         f'<button type="submit" name="status" value="skipped" id="{dom}-skip" '
         f'class="button log-skip" aria-pressed="{skip_pressed}">'
-        f"{escape(gettext('Skip'))}{label}</button></div>"
+        f"{t['skip']}{label}</button></div>"
         f'<details class="log-details"{" open" if row.form else ""}>'
-        f'<summary>{escape(gettext("Add details"))}<span class="visually-hidden">: {name}</span>'
+        f'<summary>{t["add_details"]}<span class="visually-hidden">: {name}</span>'
         f"</summary>{details}</details>"
         f'<p class="queued-note" hidden>'
-        f"{escape(gettext('Saved on this phone — will send when you are back online.'))}</p>"
+        f"{t['queued']}</p>"
         f"</form></li>"
     )
