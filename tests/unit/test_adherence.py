@@ -81,6 +81,29 @@ def test_it_counts_n_days_a_week_exercises_on_any_days_but_never_past_the_week_s
     assert max(d.percent for d in week) == 100.0
 
 
+def test_a_window_starting_mid_week_credits_each_day_as_the_whole_week_does(pat, program):
+    """The week's dose of an "N days a week" exercise goes to its earliest days, including
+    days before the window: a window from Thursday must not hand Thursday credit that
+    Monday to Wednesday already used up."""
+    squat = prescription_add(
+        program=program,
+        exercise=make_exercise("chair-squat"),
+        dosage=DosageSpec(2, 10, None, days_per_week=3),
+        valid_from=MONDAY,
+    )
+    for offset in range(4):  # Monday to Thursday
+        do(pat, squat, MONDAY + timedelta(days=offset))
+    week = days_of(program, MONDAY, MONDAY + timedelta(days=6))
+    for first in range(1, 7):
+        tail = days_of(program, MONDAY + timedelta(days=first), MONDAY + timedelta(days=6))
+        assert tail == week[first:], first
+    assert [d.done for d in week][3] == 0  # Thursday: the week's three were already done
+
+
+def test_no_patients_have_no_adherence():
+    assert adherence_days([], MONDAY, MONDAY + timedelta(days=6)) == {}
+
+
 def test_it_only_counts_chosen_weekdays(pat, program):
     walk = prescription_add(
         program=program,

@@ -55,17 +55,24 @@ def adherence_series(
     Each version of a prescription counts on the days it was in force (so a dosage change
     never rewrites past adherence), within its program's dates while the program is not
     paused. A day's done count is capped at that day's due count for each exercise, and an
-    "N days a week" exercise's week at what was due in that week.
+    "N days a week" exercise's week at what was due in that week. That week is always the
+    whole calendar week, so where the window begins never changes what a day is credited
+    with.
 
     Runs on every caseload page and for every patient each night, so days are positions in
     lists, and the done logs come as (day, prescription version) pairs straight from an index
     that holds both (integers, not the prescription line's UUID, on every row).
     """
     ids = list(patient_ids)
-    span = (end - start).days + 1
-    if span <= 0:
+    if end < start:
         return [], {pid: [] for pid in ids}, {pid: [] for pid in ids}
-    first_weekday = start.weekday()
+    # An "N days a week" line's week shares one dose among its days, earliest first, so the
+    # work starts on the Monday of ``start``'s week; the days before ``start`` are dropped
+    # at the end.
+    lead = start.weekday()
+    shown_from, start = start, start - timedelta(days=lead)
+    span = (end - start).days + 1
+    first_weekday = start.weekday()  # Monday
     # Every date comes as a day number of the window (0 is ``start``), straight from the
     # database: parsing a dozen thousand rows' dates and times was a third of this read.
     versions = raw_rows(
@@ -79,7 +86,7 @@ def adherence_series(
         # names it (it was in force until then), and the log still counts for its line.
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
         .filter(Q(program__phase_end_date__isnull=True) | Q(program__phase_end_date__gte=start))
-        .order_by()
+        # In the model's order, so each patient's lines add up in the same order every time.
         .values_list(
             "pk",
             "program__patient_id",
@@ -149,7 +156,8 @@ def adherence_series(
         logs = (
             ExerciseLog.objects.filter(
                 AmongIds("patient_id", ids),
-                local_date__gte=start,
+                # The days before the window only matter to an "N days a week" line's week.
+                local_date__gte=start if flexible else shown_from,
                 local_date__lte=end,
                 status=ExerciseLog.Status.DONE,
             )
@@ -196,7 +204,10 @@ def adherence_series(
             week_room[number, week] = room - credit
             done[owner[number]][i] += credit
 
-    return list(_days(start, end)), due, done
+    if lead:
+        due = {pid: series[lead:] for pid, series in due.items()}
+        done = {pid: series[lead:] for pid, series in done.items()}
+    return list(_days(shown_from, end)), due, done
 
 
 def adherence_percent(days: Iterable[AdherenceDay]) -> float | None:

@@ -61,7 +61,10 @@ class AmongIds(Lookup):
 
 def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The query's rows without Django's converters: only plain values should be selected."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. among no ids at all
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

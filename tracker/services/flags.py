@@ -280,8 +280,11 @@ def trends_evaluate_patients(
             adherence_until=adherence_until,
         )
         for pid, today in todays.items():
-            last = windows[pid].last_activity
-            days[pid] = today if last is not None and last >= today else today - timedelta(days=1)
+            window = windows[pid]
+            logged = any(c.date == today for c in window.checkins) or any(
+                s.date == today for s in window.sessions
+            )
+            days[pid] = today if logged else today - timedelta(days=1)
     else:
         days = {pid: as_of for pid in clinic_of}
         windows = patient_windows(days.keys(), start=as_of - timedelta(days=widest - 1), end=as_of)
