@@ -235,6 +235,14 @@ class AdherenceColumns(Sequence[AdherenceDay]):
             return AdherenceColumns(self.dates[index], self.dues[index], self.dones[index])
         return AdherenceDay(self.dates[index], self.dues[index], self.dones[index])
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same days, as a list of them would be."""
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable columns, like a list
+
     def between(self, start: date, end: date) -> AdherenceColumns:
         """The days from ``start`` to ``end`` inclusive: two bisections."""
         low = bisect.bisect_left(self.dates, start)

@@ -591,6 +591,7 @@ def test_adherence_given_as_columns_reads_as_the_same_days_as_a_list(done):
     as_columns = replace(as_list, adherence=columns)
 
     assert list(columns) == days and columns[-1] == days[-1]
+    assert columns == days and as_columns == as_list  # equal as the days they hold
     assert list(columns.between(day(10), day(3))) == [
         d for d in days if day(10) <= d.date <= day(3)
     ]
