@@ -179,6 +179,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 REHABIT_THERAPIST_IDLE_TIMEOUT = timedelta(minutes=30)
 REHABIT_PATIENT_IDLE_TIMEOUT = timedelta(days=14)
 SESSION_COOKIE_AGE = int(REHABIT_PATIENT_IDLE_TIMEOUT.total_seconds())
+# Django's database sessions, read with SQL built once (tracker/session_store.py).
+SESSION_ENGINE = "tracker.session_store"
 
 # --- Internationalisation: every user-facing string is marked; English only for now. --------
 LANGUAGE_CODE = "en"

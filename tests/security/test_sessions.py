@@ -110,3 +110,23 @@ def test_it_renews_the_expiry_at_most_once_a_minute_for_a_therapist(client: Clie
         traveller.shift(timedelta(minutes=2))
         client.get(CASELOAD)
         assert stored_expiry() == START + timedelta(minutes=32, seconds=20)
+
+
+def test_the_session_store_reads_a_live_session_and_refuses_an_expired_or_unknown_one():
+    """The request's session is read with SQL of its own (tracker/session_store.py): it
+    must find what Django's store finds, and nothing past its expiry."""
+    from tracker.session_store import SessionStore
+
+    assert settings.SESSION_ENGINE == "tracker.session_store"
+    store = SessionStore()
+    store["patient_note"] = "kept"
+    store.set_expiry(3600)
+    store.save()
+    key = store.session_key
+
+    assert SessionStore(key).load() == store.load() and SessionStore(key)["patient_note"] == "kept"
+    Session.objects.filter(session_key=key).update(expire_date=START)  # long past
+    expired = SessionStore(key)
+    assert expired.load() == {} and expired.session_key is None
+    unknown = SessionStore("x" * 32)
+    assert unknown.load() == {} and unknown.session_key is None

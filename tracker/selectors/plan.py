@@ -17,7 +17,7 @@ from tracker.models import (
     Program,
     Session,
 )
-from tracker.selectors.rows import by_key
+from tracker.selectors.rows import rows_where
 
 
 def prescriptions_in_force(patient: PatientProfile, day: date) -> list[PrescribedExercise]:
@@ -118,7 +118,7 @@ def plan_for_day(patient: PatientProfile, day: date, *, keep_plan: bool = False)
     prescriptions = [p for p in read(patient, day) if p.is_scheduled_on(day.weekday())]
     logs = {
         (log.line, log.occurrence): log
-        for log in ExerciseLog.objects.filter(patient=patient, local_date=day).order_by()
+        for log in rows_where(ExerciseLog, patient=patient, local_date=day)
     }
     flexible = [p.line for p in prescriptions if not p.weekdays and p.days_per_week < 7]
     days_done: dict[object, int] = {}
@@ -177,7 +177,7 @@ def today_for_patient(
     hot, an ORDER BY costs the ORM more to build than the sorting costs Python.
     """
     sessions = sorted(
-        Session.objects.filter(patient=patient, local_date=day).order_by(),
+        rows_where(Session, patient=patient, local_date=day),
         key=lambda s: s.started_at,
         reverse=True,
     )
@@ -188,5 +188,5 @@ def today_for_patient(
         plan=plan_for_day(patient, day, keep_plan=keep_plan),
         open_session=open_session,
         finished_session=finished,
-        checkin=by_key(DailyCheckin.objects.filter(patient=patient, local_date=day)),
+        checkin=next(iter(rows_where(DailyCheckin, patient=patient, local_date=day)), None),
     )
