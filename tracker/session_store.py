@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.exceptions import SuspiciousOperation
-from django.db import connections
 from django.utils import timezone
+
+from tracker.selectors.rows import rows_where
 
 
 class SessionStore(DatabaseSessionStore):
@@ -18,20 +19,12 @@ class SessionStore(DatabaseSessionStore):
     query than the database spent answering it.
     """
 
-    _read_sql: dict[str, str] = {}  # per database
-
     def _get_session_from_db(self) -> Any:
-        manager = self.model._default_manager
-        sql = self._read_sql.get(manager.db)
-        if sql is None:
-            quote = connections[manager.db].ops.quote_name
-            meta = self.model._meta
-            key, expires = (quote(meta.get_field(f).column) for f in ("session_key", "expire_date"))
-            sql = self._read_sql[manager.db] = (
-                f"SELECT * FROM {quote(meta.db_table)} WHERE {key} = %s AND {expires} > %s"
-            )
         try:
-            session = next(iter(manager.raw(sql, [self.session_key, timezone.now()])), None)
+            rows = rows_where(
+                self.model, session_key=self.session_key, expire_date__gt=timezone.now()
+            )
+            session = next(iter(rows), None)
         except SuspiciousOperation as e:
             logging.getLogger(f"django.security.{e.__class__.__name__}").warning(str(e))
             session = None

@@ -223,6 +223,14 @@ class AdherenceColumns(Sequence[AdherenceDay]):
     def __init__(self, dates: list[date], dues: list[float], dones: list[float]) -> None:
         self.dates, self.dues, self.dones = dates, dues, dones
 
+    @classmethod
+    def of(cls, days: Sequence[AdherenceDay]) -> AdherenceColumns:
+        """Any sequence of days as columns: in date order, only days with something due."""
+        if isinstance(days, AdherenceColumns):
+            return days
+        due = [d for d in sorted(days, key=_date_of) if d.due > 0]
+        return cls([d.date for d in due], [d.due for d in due], [d.done for d in due])
+
     def __len__(self) -> int:
         return len(self.dates)
 
@@ -834,17 +842,9 @@ def adherence_drop(window: PatientWindow, t: Thresholds) -> Finding | None:
     # The days judged, as columns. Each of the four spans judged below is then two
     # bisections and two sums of a slice, added up in the same order as adherence_pct
     # would (so to the same last digit).
-    adherence = window.adherence
-    if isinstance(adherence, AdherenceColumns):  # in date order, something due each day
-        span = adherence.between(first, end)
-        dates, dues, done = span.dates, span.dues, span.dones
-    else:
-        days = sorted(adherence, key=_date_of)
-        days = [
-            d for d in days[bisect.bisect_left(days, (first,)) :] if d.date <= end and d.due > 0
-        ]
-        dates, dues, done = zip(*days, strict=True) if days else ((), (), ())
-    dones = list(map(min, map(max, done, repeat(0)), dues))
+    span = AdherenceColumns.of(window.adherence).between(first, end)
+    dates, dues = span.dates, span.dues
+    dones = list(map(min, map(max, span.dones, repeat(0)), dues))
 
     def judged(start: date, stop: date, length: int) -> _Adherence | None:
         start = max(start, first)
