@@ -9,7 +9,8 @@ from the start of the window (``DayNumber``), which is a list position as it sta
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.expressions import Col
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -59,32 +61,138 @@ class AmongIds(Lookup):
         return f"{column} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
 
 
-# The SQL of each read ``rows_where`` has made, per (database, model, columns).
-_WHERE_SQL: dict[tuple[str, type[Model], tuple[str, ...]], str] = {}
+@dataclass(frozen=True, slots=True)
+class _ModelColumns:
+    """One model's concrete columns in a SELECT, and how each stored value becomes the
+    field's value (Django's converters for the field and the database)."""
+
+    model: type[Model]
+    start: int  # the position of its first column in the row
+    attnames: tuple[str, ...]
+    pk_position: int
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Col], ...]
+
+    @classmethod
+    def of(cls, model: type[Model], alias: str, start: int, connection: Any) -> _ModelColumns:
+        fields = model._meta.concrete_fields
+        converters = []
+        for position, field in enumerate(fields):
+            column = field.get_col(alias)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((position, tuple(found), column))
+        attnames = tuple(f.attname for f in fields)
+        pk_position = attnames.index(model._meta.pk.attname)
+        return cls(model, start, attnames, pk_position, tuple(converters))
+
+    def sql(self, alias: str, quote: Callable[[str], str]) -> str:
+        return ", ".join(f"{alias}.{quote(f.column)}" for f in self.model._meta.concrete_fields)
+
+    def build(self, db: str, connection: Any, row: tuple[Any, ...]) -> Model | None:
+        """The instance in ``row``, or None for a related row the outer join did not find."""
+        values = list(row[self.start : self.start + len(self.attnames)])
+        if values[self.pk_position] is None:
+            return None
+        for position, converters, column in self.converters:
+            value = values[position]
+            for convert in converters:
+                value = convert(value, column, connection)
+            values[position] = value
+        return self.model.from_db(db, self.attnames, values)
 
 
-def rows_where[M: Model](model: type[M], **conditions: Any) -> list[M]:
-    """``model.objects.filter(**conditions)`` for columns compared for equality (or, with a
-    ``__gt`` suffix, for "greater than"), with its SQL built once per process.
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A read ``rows_where`` has made before: its SQL, and the related objects it joins."""
 
-    For the hot paths: building a small query's SQL cost the ORM twice what running it cost
-    the database. ``raw`` still converts every value as the ORM would, and a related object
-    among the conditions stands for its key.
+    sql: str
+    own: _ModelColumns
+    # Per related object: its columns, the cache that holds it on the row's instance, and
+    # the cache that holds that instance on it (None where Django keeps none).
+    related: tuple[tuple[_ModelColumns, Any, Any], ...]
+
+
+# Per (database, model, related, conditions). The converters depend only on the database's
+# settings, so a read built on one thread's connection serves every thread's.
+_READS: dict[tuple[str, type[Model], tuple[str, ...], tuple[str, ...]], _Read] = {}
+
+
+def _read_for(
+    db: str, model: type[Model], related: tuple[str, ...], conditions: tuple[str, ...]
+) -> _Read:
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    own = _ModelColumns.of(model, "t0", 0, connection)
+    columns = [own.sql("t0", quote)]
+    joins = []
+    attached = []
+    start = len(own.attnames)
+    for number, name in enumerate(related, start=1):
+        alias = f"t{number}"
+        relation = meta.get_field(name)
+        if relation.concrete and (relation.many_to_one or relation.one_to_one):
+            # A foreign key or one-to-one field of this model.
+            there, here = relation.target_field.column, relation.column
+            holder, back = relation, relation.remote_field if relation.one_to_one else None
+        elif relation.one_to_one:
+            # The other side of another model's one-to-one field (e.g. a user's profile).
+            there, here = relation.field.column, relation.field.target_field.column
+            holder, back = relation, relation.field
+        else:
+            raise ValueError(f"{model.__name__}.{name} is not a single related object")
+        part = _ModelColumns.of(relation.related_model, alias, start, connection)
+        start += len(part.attnames)
+        columns.append(part.sql(alias, quote))
+        joins.append(
+            f" LEFT OUTER JOIN {quote(relation.related_model._meta.db_table)} {alias}"
+            f" ON {alias}.{quote(there)} = t0.{quote(here)}"
+        )
+        attached.append((part, holder, back))
+    where = []
+    for name in conditions:
+        field_name, greater = name.removesuffix("__gt"), name.endswith("__gt")
+        field = meta.pk if field_name == "pk" else meta.get_field(field_name)
+        where.append(f"t0.{quote(field.column)} {'>' if greater else '='} %s")
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} t0{''.join(joins)}"
+        f" WHERE {' AND '.join(where)}"
+    )
+    return _Read(sql, own, tuple(attached))
+
+
+def rows_where[M: Model](
+    model: type[M], *, with_related: tuple[str, ...] = (), **conditions: Any
+) -> list[M]:
+    """``model.objects.select_related(*with_related).filter(**conditions)`` for columns
+    compared for equality (or, with a ``__gt`` suffix, for "greater than"), with its SQL and
+    its converters worked out once per process.
+
+    For the hot paths: building a small query cost the ORM several times what running it
+    cost the database. Every value is converted as the ORM would convert it, a related
+    object among the conditions stands for its key, and ``with_related`` names foreign keys
+    or one-to-one relations (either side) to load in the same query, as select_related does.
     """
-    manager = model._default_manager
-    db = manager.db
-    key = (db, model, tuple(conditions))
-    sql = _WHERE_SQL.get(key)
-    if sql is None:
-        quote = connections[db].ops.quote_name
-        meta = model._meta
-        where = []
-        for name in conditions:
-            field, greater = name.removesuffix("__gt"), name.endswith("__gt")
-            where.append(f"{quote(meta.get_field(field).column)} {'>' if greater else '='} %s")
-        sql = _WHERE_SQL[key] = f"SELECT * FROM {quote(meta.db_table)} WHERE {' AND '.join(where)}"
+    db = model._default_manager.db
+    key = (db, model, with_related, tuple(conditions))
+    read = _READS.get(key)
+    if read is None:
+        read = _READS[key] = _read_for(db, model, with_related, tuple(conditions))
     params = [value.pk if isinstance(value, Model) else value for value in conditions.values()]
-    return list(manager.raw(sql, params))
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(read.sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        instance = read.own.build(db, connection, row)
+        for part, holder, back in read.related:
+            other = part.build(db, connection, row)
+            holder.set_cached_value(instance, other)
+            if back is not None and other is not None:
+                back.set_cached_value(other, instance)
+        found.append(instance)
+    return found  # type: ignore[return-value]
 
 
 def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:

@@ -1,0 +1,95 @@
+"""rows_where: the hot paths' reads, with SQL and converters worked out once per process,
+must give exactly what the ORM gives, related objects included, in one query."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import CHECKIN
+from tracker.auth_backends import ClinicModelBackend
+from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, Session, User
+from tracker.selectors.rows import rows_where
+from tracker.services.logbook import (
+    CheckinValues,
+    LogDetails,
+    checkin_record,
+    exercise_log_record,
+    session_start,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def values_of(instance) -> dict[str, object]:
+    """Every stored field's value and its type, as the instance holds it."""
+    return {
+        field.attname: (getattr(instance, field.attname), type(getattr(instance, field.attname)))
+        for field in type(instance)._meta.concrete_fields
+    }
+
+
+def test_it_reads_a_row_as_the_orm_does_whatever_the_field_types(pat, pat_program):
+    """Dates, times, decimals, UUIDs, booleans and JSON arrive converted, as from the ORM."""
+    day = pat.local_today()
+    session = session_start(patient=pat, client_id=uuid.uuid4(), pain_before=2, local_date=day)
+    prescribed = pat_program.prescriptions.first()
+    exercise_log_record(
+        session=session,
+        prescribed=prescribed,
+        occurrence=1,
+        status="done",
+        details=LogDetails(sets_done=2, pain_during=3, symptoms=("aching", "stiffness")),
+    )
+    checkin_record(patient=pat, local_date=day, values=CheckinValues(**CHECKIN))
+
+    for model in (ExerciseLog, Session, DailyCheckin):
+        expected = list(model.objects.filter(patient=pat, local_date=day))
+        read = rows_where(model, patient=pat, local_date=day)
+        assert [values_of(row) for row in read] == [values_of(row) for row in expected]
+        assert read and all(row._state.db == "default" and not row._state.adding for row in read)
+    assert rows_where(DailyCheckin, patient=pat, local_date=day)[0].sleep_hours == Decimal("7.5")
+
+
+def test_it_loads_related_objects_in_the_same_query(pat, alice):
+    """The signed-in user's clinic and profile come with the user, in one query, and each
+    side of the one-to-one knows the other."""
+    with CaptureQueriesContext(connection) as captured:
+        (user,) = rows_where(User, with_related=("clinic", "patient_profile"), pk=pat.user_id)
+        clinic, profile = user.clinic, user.patient_profile
+        assert profile.user is user
+    assert len(captured) == 1
+    assert values_of(user) == values_of(User.objects.get(pk=pat.user_id))
+    assert values_of(clinic) == values_of(pat.clinic)
+    assert values_of(profile) == values_of(PatientProfile.objects.get(pk=pat.pk))
+
+    # A therapist has no profile, and a site operator no clinic: both are known to be
+    # missing, with no query to find out.
+    outsider = User.objects.create_superuser("ops@example.org", "a-long-operator-passphrase")
+    with CaptureQueriesContext(connection) as captured:
+        (therapist,) = rows_where(User, with_related=("clinic", "patient_profile"), pk=alice.pk)
+        (nobody,) = rows_where(User, with_related=("clinic", "patient_profile"), pk=outsider.pk)
+        assert therapist.clinic == alice.clinic
+        assert nobody.clinic is None
+        for user in (therapist, nobody):
+            assert not hasattr(user, "patient_profile")
+    assert len(captured) == 2
+
+
+def test_the_sign_in_backend_loads_only_active_users_that_exist(pat):
+    backend = ClinicModelBackend()
+    assert backend.get_user(pat.user_id) == pat.user
+    assert backend.get_user(10**9) is None
+    User.objects.filter(pk=pat.user_id).update(is_active=False)
+    assert backend.get_user(pat.user_id) is None
+    assert not isinstance(backend.get_user(pat.user_id), AnonymousUser)
+
+
+def test_it_refuses_a_relation_that_is_not_one_object(pat):
+    with pytest.raises(ValueError, match="not a single related object"):
+        rows_where(User, with_related=("caseload",), pk=pat.user_id)
