@@ -32,7 +32,7 @@ from tracker.models import (
     Session,
     User,
 )
-from tracker.selectors.rows import by_key
+from tracker.selectors.rows import one_where
 
 View = Callable[..., HttpResponse]
 
@@ -224,20 +224,24 @@ def session_for_patient_by_client_id(
 
     An id that belongs to somebody else's session is a 404, as for any other lookup.
     """
-    session = by_key(Session.objects.filter(client_id=client_id))
+    session = one_where(Session, client_id=client_id)
     if session is not None and session.patient_id != patient.pk:
         raise Http404
     return session
 
 
 def prescription_for_patient(patient: PatientProfile, prescribed_id: int) -> PrescribedExercise:
-    """One version of an exercise prescribed to this patient, in any of their programs."""
-    try:
-        return PrescribedExercise.objects.select_related("exercise", "program").get(
-            pk=prescribed_id, program__patient=patient
-        )
-    except PrescribedExercise.DoesNotExist as exc:
-        raise Http404 from exc
+    """One version of an exercise prescribed to this patient, in any of their programs.
+
+    Read by key with its exercise and program (every tick reads one), and then checked to be
+    the patient's own.
+    """
+    prescribed = one_where(
+        PrescribedExercise, with_related=("exercise", "program"), pk=prescribed_id
+    )
+    if prescribed is None or prescribed.program.patient_id != patient.pk:
+        raise Http404
+    return prescribed
 
 
 def clinic_therapist_for_admin(user: User, therapist_id: int) -> User:

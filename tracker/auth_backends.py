@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 from tracker.models import User
-from tracker.selectors.rows import rows_where
+from tracker.selectors.rows import one_where
 
 
 class ClinicModelBackend(ModelBackend):
@@ -19,7 +19,5 @@ class ClinicModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         # Read with SQL built once per process: the ORM took ten times longer to build this
         # query than the database took to answer it, on every signed-in request.
-        user = next(
-            iter(rows_where(User, with_related=("clinic", "patient_profile"), pk=user_id)), None
-        )
+        user = one_where(User, with_related=("clinic", "patient_profile"), pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

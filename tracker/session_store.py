@@ -9,7 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
-from tracker.selectors.rows import rows_where
+from tracker.selectors.rows import one_where
 
 
 class SessionStore(DatabaseSessionStore):
@@ -21,10 +21,9 @@ class SessionStore(DatabaseSessionStore):
 
     def _get_session_from_db(self) -> Any:
         try:
-            rows = rows_where(
+            session = one_where(
                 self.model, session_key=self.session_key, expire_date__gt=timezone.now()
             )
-            session = next(iter(rows), None)
         except SuspiciousOperation as e:
             logging.getLogger(f"django.security.{e.__class__.__name__}").warning(str(e))
             session = None

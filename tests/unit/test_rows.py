@@ -4,17 +4,19 @@ must give exactly what the ORM gives, related objects included, in one query."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import CHECKIN
 from tracker.auth_backends import ClinicModelBackend
 from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, Session, User
-from tracker.selectors.rows import rows_where
+from tracker.selectors.rows import one_where, rows_where
 from tracker.services.logbook import (
     CheckinValues,
     LogDetails,
@@ -93,3 +95,31 @@ def test_the_sign_in_backend_loads_only_active_users_that_exist(pat):
 def test_it_refuses_a_relation_that_is_not_one_object(pat):
     with pytest.raises(ValueError, match="not a single related object"):
         rows_where(User, with_related=("caseload",), pk=pat.user_id)
+
+
+def test_it_compares_each_value_as_the_orm_would_send_it(pat):
+    """A UUID, a time in another zone and a key beyond any column's range are compared as the
+    ORM compares them: the right row, or none, never an error."""
+    day = pat.local_today()
+    session = session_start(patient=pat, client_id=uuid.uuid4(), pain_before=2, local_date=day)
+    assert one_where(Session, client_id=session.client_id) == session
+    assert one_where(Session, client_id=uuid.uuid4()) is None
+
+    elsewhere = session.started_at.astimezone(ZoneInfo("Pacific/Auckland"))
+    second = timedelta(seconds=1)
+    assert one_where(Session, pk=session.pk, started_at__gt=elsewhere - second) == session
+    assert one_where(Session, pk=session.pk, started_at__gt=elsewhere + second) is None
+
+    for key in (2**63, -(2**63) - 1, 2**80):
+        assert rows_where(Session, pk=key) == []
+        assert list(Session.objects.filter(pk=key)) == []
+
+
+def test_a_locking_read_locks_the_row_where_the_database_can(pat):
+    day = pat.local_today()
+    checkin_record(patient=pat, local_date=day, values=CheckinValues(**CHECKIN))
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        row = one_where(DailyCheckin, for_update=True, patient=pat, local_date=day)
+    assert row == DailyCheckin.objects.get(patient=pat, local_date=day)
+    locked = captured[-1]["sql"].endswith("FOR UPDATE")
+    assert locked == connection.features.has_select_for_update

@@ -17,7 +17,7 @@ from tracker.models import (
     Program,
     Session,
 )
-from tracker.selectors.rows import rows_where
+from tracker.selectors.rows import one_where, rows_where
 
 
 def prescriptions_in_force(patient: PatientProfile, day: date) -> list[PrescribedExercise]:
@@ -188,5 +188,5 @@ def today_for_patient(
         plan=plan_for_day(patient, day, keep_plan=keep_plan),
         open_session=open_session,
         finished_session=finished,
-        checkin=next(iter(rows_where(DailyCheckin, patient=patient, local_date=day)), None),
+        checkin=one_where(DailyCheckin, patient=patient, local_date=day),
     )

@@ -1,4 +1,8 @@
-"""Reading rows cheaply: by unique key on the hot paths, unconverted for the nightly batch.
+"""Reading rows cheaply: by key on the hot paths, unconverted for the nightly batch.
+
+The hot paths' small reads by key (``rows_where``, ``one_where``) have their SQL and their
+converters worked out once per process: the ORM took several times longer to build each
+of those queries than the database took to answer it.
 
 The evaluation reads tens of thousands of small rows per batch of patients. Building a
 date object for every row (parsed from text on SQLite, in Python) and passing every value
@@ -29,12 +33,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Col
 from django.db.models.sql.compiler import SQLCompiler
-
-
-def by_key[M: Model](queryset: QuerySet[M]) -> M | None:
-    """The one row a unique key names, or None: ``.first()`` without the ORDER BY it adds,
-    which costs the ORM more to build than the lookup costs the database (hot paths)."""
-    return next(iter(queryset.order_by()[:1]), None)
+from django.db.transaction import TransactionManagementError
 
 
 class AmongIds(Lookup):
@@ -107,18 +106,26 @@ class _Read:
 
     sql: str
     own: _ModelColumns
+    compared: tuple[Any, ...]  # the field of each condition, to prepare its value
+    # Per condition, the range of an integer column compared for equality (None otherwise):
+    # a number outside it matches no row, and SQLite would refuse it rather than say so.
+    ranges: tuple[tuple[int, int] | None, ...]
     # Per related object: its columns, the cache that holds it on the row's instance, and
     # the cache that holds that instance on it (None where Django keeps none).
     related: tuple[tuple[_ModelColumns, Any, Any], ...]
 
 
-# Per (database, model, related, conditions). The converters depend only on the database's
+# Per (database, model, related, locking, conditions). The converters depend only on the database's
 # settings, so a read built on one thread's connection serves every thread's.
-_READS: dict[tuple[str, type[Model], tuple[str, ...], tuple[str, ...]], _Read] = {}
+_READS: dict[tuple[str, type[Model], tuple[str, ...], bool, tuple[str, ...]], _Read] = {}
 
 
 def _read_for(
-    db: str, model: type[Model], related: tuple[str, ...], conditions: tuple[str, ...]
+    db: str,
+    model: type[Model],
+    related: tuple[str, ...],
+    for_update: bool,
+    conditions: tuple[str, ...],
 ) -> _Read:
     connection = connections[db]
     quote = connection.ops.quote_name
@@ -150,19 +157,32 @@ def _read_for(
         )
         attached.append((part, holder, back))
     where = []
+    compared = []
+    ranges: list[tuple[int, int] | None] = []
     for name in conditions:
         field_name, greater = name.removesuffix("__gt"), name.endswith("__gt")
         field = meta.pk if field_name == "pk" else meta.get_field(field_name)
         where.append(f"t0.{quote(field.column)} {'>' if greater else '='} %s")
+        compared.append(field)
+        stored = field.target_field if field.is_relation else field
+        kind = stored.get_internal_type()
+        integer = kind in connection.ops.integer_field_ranges and not greater
+        ranges.append(connection.ops.integer_field_range(kind) if integer else None)
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} t0{''.join(joins)}"
         f" WHERE {' AND '.join(where)}"
     )
-    return _Read(sql, own, tuple(attached))
+    if for_update and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"  # SQLite has none: its writers take the whole database in turn
+    return _Read(sql, own, tuple(compared), tuple(ranges), tuple(attached))
 
 
 def rows_where[M: Model](
-    model: type[M], *, with_related: tuple[str, ...] = (), **conditions: Any
+    model: type[M],
+    *,
+    with_related: tuple[str, ...] = (),
+    for_update: bool = False,
+    **conditions: Any,
 ) -> list[M]:
     """``model.objects.select_related(*with_related).filter(**conditions)`` for columns
     compared for equality (or, with a ``__gt`` suffix, for "greater than"), with its SQL and
@@ -172,14 +192,23 @@ def rows_where[M: Model](
     cost the database. Every value is converted as the ORM would convert it, a related
     object among the conditions stands for its key, and ``with_related`` names foreign keys
     or one-to-one relations (either side) to load in the same query, as select_related does.
+    ``for_update`` locks the rows until the transaction ends, as select_for_update does.
     """
     db = model._default_manager.db
-    key = (db, model, with_related, tuple(conditions))
+    key = (db, model, with_related, for_update, tuple(conditions))
     read = _READS.get(key)
     if read is None:
-        read = _READS[key] = _read_for(db, model, with_related, tuple(conditions))
-    params = [value.pk if isinstance(value, Model) else value for value in conditions.values()]
+        read = _READS[key] = _read_for(db, model, with_related, for_update, tuple(conditions))
     connection = connections[db]
+    if for_update and connection.features.has_select_for_update and connection.get_autocommit():
+        raise TransactionManagementError("for_update cannot be used outside of a transaction.")
+    # Each value as the ORM would send it (a UUID as SQLite stores it, a time in UTC, …).
+    params = []
+    for field, limits, value in zip(read.compared, read.ranges, conditions.values(), strict=True):
+        value = field.get_db_prep_value(value.pk if isinstance(value, Model) else value, connection)
+        if limits is not None and isinstance(value, int) and not limits[0] <= value <= limits[1]:
+            return []
+        params.append(value)
     with connection.cursor() as cursor:
         cursor.execute(read.sql, params)
         rows = cursor.fetchall()
@@ -193,6 +222,18 @@ def rows_where[M: Model](
                 back.set_cached_value(other, instance)
         found.append(instance)
     return found  # type: ignore[return-value]
+
+
+def one_where[M: Model](
+    model: type[M],
+    *,
+    with_related: tuple[str, ...] = (),
+    for_update: bool = False,
+    **conditions: Any,
+) -> M | None:
+    """The row a unique key names (``rows_where``), or None."""
+    rows = rows_where(model, with_related=with_related, for_update=for_update, **conditions)
+    return next(iter(rows), None)
 
 
 def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:

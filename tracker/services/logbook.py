@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, PrescribedExercise, Session
-from tracker.selectors.rows import by_key
+from tracker.selectors.rows import one_where
 from tracker.services.evaluation import patient_logged
 
 
@@ -28,7 +28,7 @@ def session_start(
     started_at: datetime | None = None,
 ) -> Session:
     """Open a session, or return the one this client id already made (a retried submit)."""
-    existing = by_key(Session.objects.filter(client_id=client_id))
+    existing = one_where(Session, client_id=client_id)
     if existing is not None:
         if existing.patient_id != patient.pk:
             # Another patient's id: never reveal or touch their session.
@@ -149,7 +149,7 @@ def _upsert[M: models.Model](
     only making a row takes one, so that a copy of the same submit racing this one past the
     lookup ends as an edit of the row it made, not as an error.
     """
-    row = by_key(model._default_manager.select_for_update().filter(**key))
+    row = one_where(model, for_update=True, **key)
     if row is None:
         row = model(**key, **new_row, **changes)
         try:
