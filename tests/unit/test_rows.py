@@ -123,3 +123,15 @@ def test_a_locking_read_locks_the_row_where_the_database_can(pat):
     assert row == DailyCheckin.objects.get(patient=pat, local_date=day)
     locked = captured[-1]["sql"].endswith("FOR UPDATE")
     assert locked == connection.features.has_select_for_update
+
+
+def test_it_refuses_what_the_orm_would_read_differently(pat, alice):
+    """Conditions it cannot answer as the ORM would are refused, never answered wrongly."""
+    with pytest.raises(ValueError, match="compared with None"):
+        rows_where(Session, program=None)
+    with pytest.raises(ValueError, match="not a saved PatientProfile"):
+        rows_where(DailyCheckin, patient=alice)
+    with pytest.raises(ValueError, match="not a saved PatientProfile"):
+        rows_where(DailyCheckin, patient=PatientProfile())
+    with transaction.atomic(), pytest.raises(ValueError, match="own rows only"):
+        rows_where(User, with_related=("clinic",), for_update=True, pk=pat.user_id)

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     DateField,
     F,
@@ -130,6 +130,12 @@ def _read_for(
     connection = connections[db]
     quote = connection.ops.quote_name
     meta = model._meta
+    # What the ORM would do differently, refused rather than read wrongly: a parent model's
+    # columns live in another table, and PostgreSQL cannot lock the outer joins' rows.
+    if meta.parents:
+        raise ValueError(f"{model.__name__} inherits its table's columns: use the ORM")
+    if for_update and related:
+        raise ValueError("for_update locks the model's own rows only: no with_related")
     own = _ModelColumns.of(model, "t0", 0, connection)
     columns = [own.sql("t0", quote)]
     joins = []
@@ -194,7 +200,7 @@ def rows_where[M: Model](
     or one-to-one relations (either side) to load in the same query, as select_related does.
     ``for_update`` locks the rows until the transaction ends, as select_for_update does.
     """
-    db = model._default_manager.db
+    db = router.db_for_write(model) if for_update else model._default_manager.db
     key = (db, model, with_related, for_update, tuple(conditions))
     read = _READS.get(key)
     if read is None:
@@ -205,7 +211,15 @@ def rows_where[M: Model](
     # Each value as the ORM would send it (a UUID as SQLite stores it, a time in UTC, …).
     params = []
     for field, limits, value in zip(read.compared, read.ranges, conditions.values(), strict=True):
-        value = field.get_db_prep_value(value.pk if isinstance(value, Model) else value, connection)
+        if isinstance(value, Model):
+            related = field.related_model or type(None)
+            if not isinstance(value, related) or value.pk is None:
+                raise ValueError(f"{field.name}: not a saved {related.__name__}")
+            value = value.pk
+        elif value is None:
+            # "= NULL" matches nothing, where the ORM would ask IS NULL.
+            raise ValueError(f"{field.name} compared with None: use the ORM")
+        value = field.get_db_prep_value(value, connection)
         if limits is not None and isinstance(value, int) and not limits[0] <= value <= limits[1]:
             return []
         params.append(value)
