@@ -115,8 +115,8 @@ class _Read:
     related: tuple[tuple[_ModelColumns, Any, Any], ...]
 
 
-# Per (database, model, related, locking, conditions). The converters depend only on the database's
-# settings, so a read built on one thread's connection serves every thread's.
+# Per (database, model, related, locking, conditions). The converters depend only on the
+# database's settings, so a read built on one thread's connection serves every thread's.
 _READS: dict[tuple[str, type[Model], tuple[str, ...], bool, tuple[str, ...]], _Read] = {}
 
 
