@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import CHECKIN
 from tracker.auth_backends import ClinicModelBackend
 from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, Session, User
-from tracker.selectors.rows import one_where, rows_where
+from tracker.selectors.rows import IsoDate, one_where, raw_rows, rows_where
 from tracker.services.logbook import (
     CheckinValues,
     LogDetails,
@@ -135,3 +135,10 @@ def test_it_refuses_what_the_orm_would_read_differently(pat, alice):
         rows_where(DailyCheckin, patient=PatientProfile())
     with transaction.atomic(), pytest.raises(ValueError, match="own rows only"):
         rows_where(User, with_related=("clinic",), for_update=True, pk=pat.user_id)
+
+
+def test_a_day_read_as_iso_text_is_text_on_its_own_as_in_an_aggregate(pat):
+    day = pat.local_today()
+    checkin_record(patient=pat, local_date=day, values=CheckinValues(**CHECKIN))
+    rows = raw_rows(DailyCheckin.objects.filter(patient=pat).values_list(IsoDate("local_date")))
+    assert rows == [(day.isoformat(),)]

@@ -320,4 +320,6 @@ class IsoDate(Func):
         self, compiler: SQLCompiler, connection: Any, **extra_context: Any
     ) -> tuple[str, tuple[Any, ...]]:
         column, params = compiler.compile(self.get_source_expressions()[0])
-        return column, tuple(params)
+        # An expression, not the bare column: selected on its own, a date column's text
+        # would come back parsed into a date by Python's sqlite3 module.
+        return f"CAST({column} AS TEXT)", tuple(params)
