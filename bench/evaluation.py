@@ -2,7 +2,8 @@
 
 Batches of 200 go to worker processes exactly as `dispatch_due_evaluations` hands them to
 Celery workers; each worker is a fresh process with its own database connection (spawned,
-so nothing is shared with the parent) and reports its peak memory.
+so nothing is shared with the parent), handles it between batches as a Celery worker does
+between tasks, and reports its peak memory.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ def _ready(_: int) -> int:
 
 
 def _evaluate(batch: list[int]) -> tuple[int, int, float, float]:
-    from django.db import connection
-
+    from config.celery import connections_between_tasks
     from tracker.services.flags import trends_evaluate_patients
 
     cpu = time.process_time()
+    connections_between_tasks()  # what a worker does before and after every task
     changes = trends_evaluate_patients(patient_ids=batch)
-    connection.close()  # as Celery's Django fix-up does after every task
+    connections_between_tasks()
     cpu = time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return os.getpid(), len(changes), peak_mb, cpu
