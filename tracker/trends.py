@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from itertools import repeat
-from typing import Any, NamedTuple, overload
+from itertools import chain, repeat
+from typing import Any, NamedTuple, Self, overload
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -210,17 +210,131 @@ class AdherenceDay(NamedTuple):
     done: float
 
 
-class AdherenceColumns(Sequence[AdherenceDay]):
-    """Days on which something was due, in date order, as three columns.
+class DatedColumns[T: tuple[Any, ...]](Sequence[T]):
+    """Dated records in date order, held as one list per field (``dates`` for ``date``).
 
-    How the nightly batch hands adherence over: a tuple per day for 2,000 patients cost as
-    much as the rule that reads them, and the rule wants the columns back. It reads as a
-    sequence of ``AdherenceDay`` like any list of them.
+    How the nightly batch hands a patient's history over: a tuple per record for 2,000
+    patients cost as much as the rules that read them, and the rules want columns (means
+    and medians of a span are a slice). It reads as a sequence of its records like any
+    list of them. A subclass names its ``record`` type and its ``fields``, in order.
     """
 
-    __slots__ = ("dates", "dones", "dues")
+    __slots__ = ()
+    record: Callable[..., T]
+    fields: tuple[str, ...]
+    # The fields' columns in order, from an instance: columns_of(self) (a getter in C).
+    columns_of: Callable[[Any], tuple[Sequence[Any], ...]]
+    dates: Sequence[date]
 
-    def __init__(self, dates: list[date], dues: list[float], dones: list[float]) -> None:
+    def __init_subclass__(cls) -> None:
+        cls.columns_of = operator.attrgetter(*cls.fields)
+
+    @classmethod
+    def empty(cls) -> Self:
+        return cls(*([] for _ in cls.fields))
+
+    @classmethod
+    def of_records(cls, records: Iterable[T]) -> Self:
+        """Records already in date order, as columns."""
+        transposed = list(zip(*records, strict=True))
+        return cls(*transposed) if transposed else cls.empty()
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Self: ...
+    def __getitem__(self, index: int | slice) -> T | Self:
+        values = [column[index] for column in self.columns_of(self)]
+        return type(self)(*values) if isinstance(index, slice) else self.record(*values)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same records, as a list of them would be."""
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable columns, like a list
+
+    def bounds(self, start: date, end: date) -> slice:
+        """Where the records from ``start`` to ``end`` inclusive are: two bisections."""
+        low = bisect.bisect_left(self.dates, start)
+        return slice(low, bisect.bisect_right(self.dates, end, low))
+
+    def between(self, start: date, end: date) -> Self:
+        """The records from ``start`` to ``end`` inclusive."""
+        return self[self.bounds(start, end)]
+
+    def position(self, day: date) -> int | None:
+        """Where the first record of ``day`` is, if there is one."""
+        at = bisect.bisect_left(self.dates, day)
+        return at if at < len(self.dates) and self.dates[at] == day else None
+
+
+class CheckinColumns(DatedColumns[DailyCheckin]):
+    """Check-ins in date order, one per date."""
+
+    __slots__ = ("dates", "pain", "sleep_hours", "sleep_quality", "stress", "worst_pain")
+    record = DailyCheckin
+    fields = ("dates", "pain", "worst_pain", "sleep_hours", "sleep_quality", "stress")
+
+    def __init__(
+        self,
+        dates: Sequence[date],
+        pain: Sequence[int],
+        worst_pain: Sequence[int],
+        sleep_hours: Sequence[float],
+        sleep_quality: Sequence[int],
+        stress: Sequence[int],
+    ) -> None:
+        self.dates, self.pain, self.worst_pain = dates, pain, worst_pain
+        self.sleep_hours, self.sleep_quality, self.stress = sleep_hours, sleep_quality, stress
+
+    @classmethod
+    def of(cls, checkins: Sequence[DailyCheckin]) -> CheckinColumns:
+        """Any sequence of check-ins as columns: in date order, and of two on one date the
+        one given last."""
+        if isinstance(checkins, CheckinColumns):
+            return checkins
+        by_date = {c.date: c for c in sorted(checkins, key=_date_of)}  # sorted is stable
+        return cls.of_records(by_date.values())
+
+
+class SessionColumns(DatedColumns[SessionPain]):
+    """Sessions in date order (a day's sessions in the order given)."""
+
+    __slots__ = ("dates", "pain_after", "pain_before")
+    record = SessionPain
+    fields = ("dates", "pain_before", "pain_after")
+
+    def __init__(
+        self,
+        dates: Sequence[date],
+        pain_before: Sequence[int | None],
+        pain_after: Sequence[int | None],
+    ) -> None:
+        self.dates, self.pain_before, self.pain_after = dates, pain_before, pain_after
+
+    @classmethod
+    def of(cls, sessions: Sequence[SessionPain]) -> SessionColumns:
+        """Any sequence of sessions as columns, in date order."""
+        if isinstance(sessions, SessionColumns):
+            return sessions
+        return cls.of_records(sorted(sessions, key=_date_of))  # stable within a day
+
+
+class AdherenceColumns(DatedColumns[AdherenceDay]):
+    """Days on which something was due, in date order."""
+
+    __slots__ = ("dates", "dones", "dues")
+    record = AdherenceDay
+    fields = ("dates", "dues", "dones")
+
+    def __init__(
+        self, dates: Sequence[date], dues: Sequence[float], dones: Sequence[float]
+    ) -> None:
         self.dates, self.dues, self.dones = dates, dues, dones
 
     @classmethod
@@ -228,33 +342,11 @@ class AdherenceColumns(Sequence[AdherenceDay]):
         """Any sequence of days as columns: in date order, only days with something due."""
         if isinstance(days, AdherenceColumns):
             return days
-        due = [d for d in sorted(days, key=_date_of) if d.due > 0]
-        return cls([d.date for d in due], [d.due for d in due], [d.done for d in due])
+        return cls.of_records(d for d in sorted(days, key=_date_of) if d.due > 0)
 
-    def __len__(self) -> int:
-        return len(self.dates)
 
-    @overload
-    def __getitem__(self, index: int) -> AdherenceDay: ...
-    @overload
-    def __getitem__(self, index: slice) -> AdherenceColumns: ...
-    def __getitem__(self, index: int | slice) -> AdherenceDay | AdherenceColumns:
-        if isinstance(index, slice):
-            return AdherenceColumns(self.dates[index], self.dues[index], self.dones[index])
-        return AdherenceDay(self.dates[index], self.dues[index], self.dones[index])
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to any sequence of the same days, as a list of them would be."""
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # mutable columns, like a list
-
-    def between(self, start: date, end: date) -> AdherenceColumns:
-        """The days from ``start`` to ``end`` inclusive: two bisections."""
-        low = bisect.bisect_left(self.dates, start)
-        return self[low : bisect.bisect_right(self.dates, end, low)]
+def _dates_of(records: Sequence[Any]) -> Iterable[date]:
+    return records.dates if isinstance(records, DatedColumns) else map(_date_of, records)
 
 
 @dataclass(frozen=True)
@@ -263,6 +355,7 @@ class PatientWindow:
 
     ``last_activity`` is the last local date with a check-in or a session, however old.
     ``adherence`` holds one entry per day of the lookback on which the program ran.
+    Entries after ``as_of`` may be present (see ``until``); the rules never read them.
     """
 
     as_of: date
@@ -276,22 +369,23 @@ class PatientWindow:
     derived: dict[object, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def until(self, day: date) -> PatientWindow:
-        """The same history as the daily job saw it on an earlier ``day``."""
+        """The same history as the daily job saw it on an earlier ``day``.
+
+        The history itself is shared, not cut at ``day``: no rule reads past the window's
+        ``as_of`` (a test holds every rule to that), and copying it for each patient judged
+        on yesterday cost the nightly batch as much as a rule.
+        """
         if day == self.as_of and (self.last_activity is None or self.last_activity <= day):
-            return self  # nothing to leave out: the rules only read up to ``as_of``
+            return self
         last = self.last_activity
         if last is not None and last > day:
-            dates = [c.date for c in self.checkins] + [s.date for s in self.sessions]
+            dates = chain(_dates_of(self.checkins), _dates_of(self.sessions))
             last = max((d for d in dates if d <= day), default=None)
         return PatientWindow(
             as_of=day,
-            checkins=[c for c in self.checkins if c.date <= day],
-            sessions=[s for s in self.sessions if s.date <= day],
-            adherence=(
-                self.adherence.between(date.min, day)
-                if isinstance(self.adherence, AdherenceColumns)
-                else [a for a in self.adherence if a.date <= day]
-            ),
+            checkins=self.checkins,
+            sessions=self.sessions,
+            adherence=self.adherence,
             last_activity=last,
             program_start=self.program_start,
         )
@@ -354,33 +448,31 @@ def _earliest(window: PatientWindow, t: Thresholds) -> date:
 _date_of = operator.attrgetter("date")
 
 
-class _ByDate(dict[date, DailyCheckin]):
-    """Check-ins by local date, in date order, with the dates kept sorted for ranges."""
-
-    def __init__(self, in_order: Iterable[DailyCheckin]) -> None:
-        super().__init__(zip(map(_date_of, in_order), in_order, strict=True))
-        self.dates = list(self)
-        self.in_order = list(self.values())
-
-
-def _checkins(window: PatientWindow, t: Thresholds) -> _ByDate:
+def _checkins(window: PatientWindow, t: Thresholds) -> CheckinColumns:
     """Check-ins inside the lookback, one per local date (the last one given wins), in date
     order. Read-only: the rules of one evaluation share it."""
     key = ("checkins", t.rule_days)
-    by_date = window.derived.get(key)
-    if by_date is None:
-        first = _earliest(window, t)
-        in_order = sorted(window.checkins, key=_date_of)  # stable: the last one wins
-        by_date = _ByDate([c for c in in_order if first <= c.date <= window.as_of])
-        window.derived[key] = by_date
-    return by_date
+    columns = window.derived.get(key)
+    if columns is None:
+        columns = _all_checkins(window).between(_earliest(window, t), window.as_of)
+        window.derived[key] = columns
+    return columns
 
 
-def _between(by_date: _ByDate, start: date, end: date) -> list[DailyCheckin]:
-    """The check-ins from ``start`` to ``end``, in date order."""
-    return by_date.in_order[
-        bisect.bisect_left(by_date.dates, start) : bisect.bisect_right(by_date.dates, end)
-    ]
+def _all_checkins(window: PatientWindow) -> CheckinColumns:
+    """The window's check-ins as columns, shared by the rules of one evaluation."""
+    columns = window.derived.get("all checkins")
+    if columns is None:
+        columns = window.derived["all checkins"] = CheckinColumns.of(window.checkins)
+    return columns
+
+
+def _sessions(window: PatientWindow) -> SessionColumns:
+    """The window's sessions as columns, shared by the rules of one evaluation."""
+    columns = window.derived.get("sessions")
+    if columns is None:
+        columns = window.derived["sessions"] = SessionColumns.of(window.sessions)
+    return columns
 
 
 class _Shift(NamedTuple):
@@ -415,10 +507,11 @@ class _Shift(NamedTuple):
 def _shift(
     window: PatientWindow,
     t: Thresholds,
-    measure: Callable[[DailyCheckin], float],
+    measure: str,
     baselines_back: int = 1,
 ) -> _Shift | None:
-    """Mean of ``measure`` in the last ``window_days`` against a ``baseline_days`` baseline.
+    """Mean of ``measure`` (a check-in field) in the last ``window_days`` against a
+    ``baseline_days`` baseline.
 
     ``baselines_back=1`` is the baseline right before the window, 2 the one before that.
     ``None`` when either side has fewer than ``min_checkins`` check-ins.
@@ -427,25 +520,26 @@ def _shift(
     key = ("shift", t.rule_days, t.window_days, t.baseline_days, baselines_back)
     spans = window.derived.get(key)
     if spans is None:
-        by_date = _checkins(window, t)
+        columns = _checkins(window, t)
         end = window.as_of
         start = _days_before(end, t.window_days - 1)
         base_end = _days_before(start, 1 + (baselines_back - 1) * t.baseline_days)
         base_start = _days_before(base_end, t.baseline_days - 1)
         spans = window.derived[key] = (
+            columns,
             start,
             end,
             base_start,
             base_end,
-            _between(by_date, start, end),
-            _between(by_date, base_start, base_end),
+            columns.bounds(start, end),
+            columns.bounds(base_start, base_end),
         )
-    start, end, base_start, base_end, in_window, in_baseline = spans
+    columns, start, end, base_start, base_end, in_window, in_baseline = spans
+    values = getattr(columns, measure)
+    recent, baseline = values[in_window], values[in_baseline]
     needed = max(t.min_checkins, 1)
-    if len(in_window) < needed or len(in_baseline) < needed:
+    if len(recent) < needed or len(baseline) < needed:
         return None
-    recent = list(map(measure, in_window))
-    baseline = list(map(measure, in_baseline))
     # fsum ÷ n is what statistics.fmean computes, without its generic iteration.
     return _Shift(
         window_start=start,
@@ -459,12 +553,11 @@ def _shift(
     )
 
 
-# The measures the shifts compare (attribute getters run in C: a dozen thousand windows
-# a night each read these from about twenty check-ins).
-_pain: Callable[[DailyCheckin], float] = operator.attrgetter("pain")
-_sleep_quality: Callable[[DailyCheckin], float] = operator.attrgetter("sleep_quality")
-_sleep_hours: Callable[[DailyCheckin], float] = operator.attrgetter("sleep_hours")
-_stress: Callable[[DailyCheckin], float] = operator.attrgetter("stress")
+# The measures the shifts compare: check-in fields.
+_pain = "pain"
+_sleep_quality = "sleep_quality"
+_sleep_hours = "sleep_hours"
+_stress = "stress"
 
 
 @dataclass(frozen=True)
@@ -581,19 +674,20 @@ class _Spike(NamedTuple):
     far_above: bool
 
 
-def _spike_on(by_date: _ByDate, day: date, t: Thresholds) -> _Spike | None:
+def _spike_on(checkins: CheckinColumns, day: date, t: Thresholds) -> _Spike | None:
     """The check-in of ``day`` if it spikes above the median of the days before it."""
-    checkin = by_date.get(day)
-    if checkin is None:
+    at = checkins.position(day)
+    if at is None:
         return None
     start = _days_before(day, t.spike_median_days)
-    prior = [c.pain for c in _between(by_date, start, _days_before(day, 1))]
+    prior = checkins.pain[checkins.bounds(start, _days_before(day, 1))]
     if len(prior) < max(t.spike_min_checkins, 1):
         return None
     median = float(statistics.median(prior))
-    above = checkin.pain - median >= t.spike_above_median
-    severe = checkin.pain >= t.spike_absolute and median <= t.spike_absolute_max_median
-    return _Spike(checkin, median, start, above) if above or severe else None
+    pain = checkins.pain[at]
+    above = pain - median >= t.spike_above_median
+    severe = pain >= t.spike_absolute and median <= t.spike_absolute_max_median
+    return _Spike(checkins[at], median, start, above) if above or severe else None
 
 
 def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
@@ -605,11 +699,11 @@ def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
     ``spike_hold_days``. The condition holds for ``spike_hold_days`` after the spike, so
     the flag stays open long enough for the therapist to see it, then clears.
     """
-    by_date = _checkins(window, t)
+    checkins = _checkins(window, t)
     spikes = [
         s
         for back in range(max(t.spike_hold_days, 1))
-        if (s := _spike_on(by_date, _days_before(window.as_of, back), t)) is not None
+        if (s := _spike_on(checkins, _days_before(window.as_of, back), t)) is not None
     ]
     if not any(s.far_above for s in spikes) and len(spikes) < t.spike_absolute_checkins:
         return None
@@ -652,19 +746,21 @@ def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
     day before is day-to-day noise. Sessions older than ``settle_max_age_days`` no
     longer count among "the last sessions".
     """
-    by_date = _checkins(window, t)
+    checkins = _checkins(window, t)
     oldest = max(_earliest(window, t), _days_before(window.as_of, t.settle_max_age_days - 1))
-    rated = sorted(
-        (
-            s
-            for s in window.sessions
-            if oldest <= s.date <= window.as_of
-            and s.pain_before is not None
-            and s.pain_after is not None
-        ),
-        key=lambda s: s.date,
-    )
-    last = rated[-max(t.settle_sessions, 1) :]
+    sessions = _sessions(window)
+    span = sessions.bounds(oldest, window.as_of)
+    rated = [
+        at
+        for at, before, after in zip(
+            range(span.start, span.stop),
+            sessions.pain_before[span],
+            sessions.pain_after[span],
+            strict=True,
+        )
+        if before is not None and after is not None
+    ]
+    last = [sessions[at] for at in rated[-max(t.settle_sessions, 1) :]]
     if len(last) < max(t.settle_hits, 1):
         return None
 
@@ -672,17 +768,18 @@ def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
     for s in last:
         before, after = s.pain_before or 0, s.pain_after or 0
         flared = after >= t.settle_after_min and after - before >= t.settle_after_rise
-        morning = by_date.get(s.date + timedelta(days=1))
+        next_day = checkins.position(s.date + timedelta(days=1))
+        morning = None if next_day is None else checkins.pain[next_day]
         median: float | None = None
         unsettled = False
         if morning is not None and after - before >= t.settle_morning_min_session_rise:
             start = _days_before(s.date, t.settle_median_days - 1)
-            usual = [c.pain for c in _between(by_date, start, s.date)]
+            usual = checkins.pain[checkins.bounds(start, s.date)]
             if usual:
                 median = float(statistics.median(usual))
                 unsettled = (
-                    morning.pain - before >= t.settle_morning_rise
-                    and morning.pain - median >= t.settle_morning_above_median
+                    morning - before >= t.settle_morning_rise
+                    and morning - median >= t.settle_morning_above_median
                 )
         if flared or unsettled:
             hits.append(
@@ -690,7 +787,7 @@ def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
                     "date": s.date.isoformat(),
                     "pain_before": before,
                     "pain_after": after,
-                    "next_morning_pain": morning.pain if morning is not None else None,
+                    "next_morning_pain": morning,
                     "median_before": _r(median) if median is not None else None,
                 }
             )
@@ -950,8 +1047,9 @@ def _silent_share(window: PatientWindow, t: Thresholds, until: date) -> float | 
     days = (until - first).days + 1
     if days < 14:
         return None
-    active = {c.date for c in window.checkins if first <= c.date <= until}
-    active |= {s.date for s in window.sessions if first <= s.date <= until}
+    checkins, sessions = _all_checkins(window), _sessions(window)
+    active = set(checkins.dates[checkins.bounds(first, until)])
+    active.update(sessions.dates[sessions.bounds(first, until)])
     return (days - len(active)) / days
 
 
@@ -974,6 +1072,8 @@ def gone_quiet(window: PatientWindow, t: Thresholds) -> Finding | None:
     else:
         tail = f"last activity {_day(since)}"
     silent = (window.as_of - since).days
+    if silent < min(t.quiet_low_days, t.quiet_medium_days, t.quiet_high_days):
+        return None  # too short for any severity, whatever the patient's habit
     low_days = t.quiet_low_days
     share = _silent_share(window, t, since)
     if share is not None and 0 < share < 1 and 0 < t.quiet_usual_chance < 1:

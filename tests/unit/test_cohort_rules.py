@@ -12,7 +12,7 @@ import pytest
 
 from tests.cohort import cohort_dir
 from tests.unit import cohort_replay
-from tracker.trends import FlagKind, Severity, Thresholds
+from tracker.trends import FlagKind, Severity, Thresholds, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +60,19 @@ def test_it_scores_openings_with_the_readme_rule():
     assert (missed.detected, missed.false_alarms, missed.no_event_patients) == (0, 1, 1)
     assert (caught.detected, caught.delays, caught.false_alarms) == (1, [-3], 0)
     assert cohort_replay.score(too_late, truth).detected == 0
+
+
+def test_a_window_read_through_a_later_day_judges_each_earlier_day_as_its_own_would():
+    """The nightly job reads each patient's history once, through today, and judges
+    yesterday from it (``until``): no rule may read past the day it judges."""
+    patients = cohort_replay.load_cohort(cohort_dir())
+    t = Thresholds()
+    last = cohort_replay.REPLAY_TO
+    for patient in patients.values():
+        through_last = cohort_replay.window_for(patient, last, t.lookback_days + 30)
+        for back in range(0, 30, 3):
+            day = last - timedelta(days=back)
+            own = cohort_replay.window_for(patient, day, t.lookback_days)
+            earlier = through_last.until(day)
+            assert earlier.last_activity == own.last_activity, (patient.email, day)
+            assert evaluate(earlier, t) == evaluate(own, t), (patient.email, day)

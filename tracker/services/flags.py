@@ -281,8 +281,9 @@ def trends_evaluate_patients(
         )
         for pid, today in todays.items():
             window = windows[pid]
-            logged = any(c.date == today for c in window.checkins) or any(
-                s.date == today for s in window.sessions
+            logged = (
+                today in trends.CheckinColumns.of(window.checkins).dates
+                or today in trends.SessionColumns.of(window.sessions).dates
             )
             days[pid] = today if logged else today - timedelta(days=1)
     else:
