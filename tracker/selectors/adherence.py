@@ -166,8 +166,8 @@ def adherence_series(
             .annotate(days=StringAgg(IsoDate("local_date"), Value(",")))
             .values_list("prescribed_id", "days")
         )
-        # Per line, the logs done on each day: versions of one line logged on one day add up
-        # before the day's cap applies.
+        # Per line, the logs done on each day, up to the day's dose: versions of one line
+        # logged on one day add up before the day's cap applies.
         position = {day.isoformat(): i for i, day in enumerate(_days(start, end))}
         tallies: dict[int, list[int]] = {}
         for prescribed_id, days in raw_rows(logs):
@@ -177,24 +177,27 @@ def adherence_series(
             tally = tallies.get(number)
             if tally is None:
                 tally = tallies[number] = [0] * span
+            cap = caps[number]
             for i in map(position.__getitem__, days.split(",")):
-                tally[i] += 1
+                if tally[i] < cap[i]:
+                    tally[i] += 1
         # A line on set days or every day is due in full on each of its days, so a day's
-        # cap is all that limits it. An "N days a week" line's week never counts for more
-        # than was due in it, however many extra days the patient did: days in order, so
-        # the earliest days of a week take its credit.
+        # cap is all that limits it: a patient's such lines add up as whole numbers. An "N
+        # days a week" line's week never counts for more than was due in it, however many
+        # extra days the patient did: days in order, so the earliest days of a week take
+        # its credit.
         week_room: dict[tuple[int, int], float] = {}
         weekly = []
+        capped: dict[int, list[list[int]]] = {}
         for number, tally in tallies.items():
             if number in flexible:
                 weekly.extend((i, number, n) for i, n in enumerate(tally) if n)
             else:
-                pid = owner[number]
-                done[pid] = list(map(add, done[pid], map(min, tally, caps[number])))
+                capped.setdefault(owner[number], []).append(tally)
+        for pid, lines in capped.items():
+            done[pid] = list(map(float, map(sum, zip(*lines, strict=True))))
         for i, number, n in sorted(weekly):
             cap = caps[number][i]
-            if not cap:
-                continue
             week = (first_weekday + i) // 7
             room = week_room.get((number, week))
             if room is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -61,24 +62,44 @@ class FlagChange:
         }
 
 
+class OpenFlagRow(NamedTuple):
+    """What the evaluation reads of an open flag: enough to tell whether today's finding
+    changes it. The few flags that do change are loaded as models for the write."""
+
+    pk: int
+    summary: str
+    evidence: dict[str, Any]
+    last_evaluated_on: date | None
+
+
 FlagState = tuple[
     dict[trends.FlagKind, trends.OpenFlag],
     dict[trends.FlagKind, trends.ResolvedFlag],
-    dict[str, Flag],
+    dict[str, OpenFlagRow],
 ]
 
 
 def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
     """Each patient's open flags and latest resolved flag per kind, in two queries."""
     states: dict[int, FlagState] = {pid: ({}, {}, {}) for pid in as_of}
-    for f in (
-        Flag.objects.filter(AmongIds("patient_id", as_of)).exclude(status="resolved").order_by()
-    ):
-        open_flags, _resolved, rows = states[f.patient_id]
-        rows[f.kind] = f
-        open_flags[trends.FlagKind(f.kind)] = trends.OpenFlag(
-            trends.Severity(f.severity), f.opened_on
+    for pk, pid, kind, severity, opened_on, summary, evidence, last_evaluated_on in (
+        Flag.objects.filter(AmongIds("patient_id", as_of))
+        .exclude(status="resolved")
+        .order_by()
+        .values_list(
+            "pk",
+            "patient_id",
+            "kind",
+            "severity",
+            "opened_on",
+            "summary",
+            "evidence",
+            "last_evaluated_on",
         )
+    ):
+        open_flags, _resolved, rows = states[pid]
+        rows[kind] = OpenFlagRow(pk, summary, evidence, last_evaluated_on)
+        open_flags[trends.FlagKind(kind)] = trends.OpenFlag(trends.Severity(severity), opened_on)
     for kind, severity, resolved_on, pid in (
         Flag.objects.filter(AmongIds("patient_id", as_of), status="resolved")
         .order_by("resolved_on", "id")
@@ -89,6 +110,19 @@ def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
                 trends.Severity(severity), resolved_on
             )
     return states
+
+
+def _flags_to_change(
+    changes: Iterable[tuple[list[trends.FlagAction], dict[str, OpenFlagRow]]],
+) -> list[dict[str, Flag]]:
+    """For each patient's actions, the open flags they change, as models, in one query."""
+    wanted = [
+        {a.kind.value: rows[a.kind.value].pk for a in actions if a.kind.value in rows}
+        for actions, rows in changes
+    ]
+    models = Flag.objects.in_bulk([pk for kinds in wanted for pk in kinds.values()])
+    # A flag gone since it was read (its patient's data erased) has nothing left to change.
+    return [{kind: models[pk] for kind, pk in kinds.items() if pk in models} for kinds in wanted]
 
 
 def flags_apply(
@@ -104,8 +138,9 @@ def flags_apply(
     actions = _actions(state, findings, as_of, thresholds)
     if not actions:
         return []
+    (flags,) = _flags_to_change([(actions, state[2])])
     with transaction.atomic():
-        return _write(patient, as_of, actions, state[2])
+        return _write(patient, as_of, actions, flags)
 
 
 def _actions(
@@ -119,7 +154,7 @@ def _actions(
     ]
 
 
-def _unchanged(action: trends.FlagAction, rows: dict[str, Flag], as_of: date) -> bool:
+def _unchanged(action: trends.FlagAction, rows: dict[str, OpenFlagRow], as_of: date) -> bool:
     """An open flag evaluated again on the same day with the same numbers: nothing to write."""
     if action.action != trends.FlagActionKind.UPDATE or action.finding is None:
         return False
@@ -148,6 +183,8 @@ def _write(
     for action in actions:
         kind = action.kind.value
         finding = action.finding
+        if action.action != trends.FlagActionKind.OPEN and kind not in rows:
+            continue  # the flag is gone (see _flags_to_change)
         if action.action == trends.FlagActionKind.OPEN and finding is not None:
             try:
                 with transaction.atomic():
@@ -306,10 +343,11 @@ def trends_evaluate_patients(
     patients = PatientProfile.objects.select_related("user", "clinic").in_bulk(
         [pid for pid, *_ in to_write]
     )
+    flags = _flags_to_change((actions, rows) for _pid, _day, actions, rows in to_write)
     refreshed: list[Flag] = []
     with transaction.atomic():
-        for pid, day, actions, flag_rows in to_write:
-            changes += _write(patients[pid], day, actions, flag_rows, refreshed)
+        for (pid, day, actions, _rows), flags_of_patient in zip(to_write, flags, strict=True):
+            changes += _write(patients[pid], day, actions, flags_of_patient, refreshed)
         Flag.objects.bulk_update(refreshed, REFRESHED_FIELDS, batch_size=EVALUATION_BATCH)
     return changes
 
