@@ -154,3 +154,52 @@ def test_who_logged_today_is_judged_on_today_and_everyone_else_on_yesterday(clin
     quiet = opened["silent@patient.test", "gone_quiet"]
     assert quiet.opened_on == today - timedelta(days=1)
     assert quiet.summary.startswith("No check-in or session for 4 days")
+
+
+def test_check_ins_packed_by_the_database_read_as_the_orm_reads_them(clinic, alice):
+    """Every rating at both ends of its range, every sleep value, and days further apart
+    than one packed character holds."""
+    from tracker.models import SLEEP_HOURS_CHOICES
+    from tracker.selectors.trends import patient_windows
+
+    patient = make_patient("ranges@patient.test", clinic, alice)
+    today = patient.local_today()
+    sleep = list(SLEEP_HOURS_CHOICES)
+    DailyCheckin.objects.bulk_create(
+        DailyCheckin(
+            clinic_id=patient.clinic_id, patient=patient,
+            local_date=today - timedelta(days=back * 7), pain=back % 11,
+            worst_pain=10 - back % 11, sleep_hours=sleep[back % len(sleep)],
+            sleep_quality=(back * 3) % 11, stress=(back * 7) % 11,
+        )
+        for back in range(60)  # 413 days: day numbers past 254
+    )  # fmt: skip
+    start = today - timedelta(days=420)
+
+    window = patient_windows([patient.pk], start=start, end=today)[patient.pk]
+
+    expected = [
+        (c.local_date, c.pain, c.worst_pain, float(c.sleep_hours), c.sleep_quality, c.stress)
+        for c in DailyCheckin.objects.filter(patient=patient).order_by("local_date")
+    ]
+    assert [tuple(c) for c in window.checkins] == expected
+    assert {type(c.sleep_hours) for c in window.checkins} == {float}
+
+
+def test_packed_check_ins_joined_out_of_order_come_back_in_date_order():
+    from datetime import date
+
+    from tracker.selectors.rows import day_lookup
+    from tracker.selectors.trends import checkins_unpacked
+
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(10)]
+
+    def record(day: int, pain: int) -> str:
+        return "".join(chr(v + 2) for v in (0, day, pain, pain + 1, 14, 6, 3))
+
+    columns = checkins_unpacked(record(5, 7) + record(2, 4), days, day_lookup(days))
+
+    assert [tuple(c) for c in columns] == [
+        (days[2], 4, 5, 7.0, 6, 3),
+        (days[5], 7, 8, 7.0, 6, 3),
+    ]

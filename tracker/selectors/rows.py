@@ -323,3 +323,81 @@ class IsoDate(Func):
         # An expression, not the bare column: selected on its own, a date column's text
         # would come back parsed into a date by Python's sqlite3 module.
         return f"CAST({column} AS TEXT)", tuple(params)
+
+
+# --- packed records ----------------------------------------------------------------------
+#
+# A batch read of many rows of small whole numbers (ratings, day numbers) costs far more in
+# Python than in the database: each value of each row becomes an object, one call at a
+# time. Packed, the database writes each row as a few characters, one per value, and joins
+# a group's rows into one text; Python then cuts the text into columns with slices of its
+# bytes, and turns each column into numbers with one lookup per value, in C.
+
+PACKED_BASE = 254  # values 0-253 per character: code points 2-255 (1 is NULL; 0 never)
+_UNPACKED: list[int | None] = [None, None, *range(PACKED_BASE)]
+
+
+class Characters(Func):
+    """Small whole numbers (0 to 253, or NULL) as the characters of one text, in order.
+
+    Each value is stored as the code point ``value + 2`` (NULL as 1), so the text encodes
+    to Latin-1 bytes one per value; ``packed_columns`` reads it back.
+    """
+
+    output_field = TextField()
+
+    def _codes(self, compiler: SQLCompiler) -> tuple[list[str], list[Any]]:
+        codes, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            codes.append(f"COALESCE(({sql}) + 2, 1)")
+            params.extend(expression_params)
+        return codes, params
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: Any, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        codes, params = self._codes(compiler)
+        return "(" + " || ".join(f"chr({code})" for code in codes) + ")", tuple(params)
+
+    def as_sqlite(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: Any, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        codes, params = self._codes(compiler)
+        return f"char({', '.join(codes)})", tuple(params)
+
+
+def day_characters(day_number: Func) -> tuple[Func, Func]:
+    """A day number (0 to about 64,000) as two values for ``Characters``: how many whole
+    ``PACKED_BASE`` days, and the rest."""
+    from django.db.models.expressions import CombinedExpression
+
+    whole = CombinedExpression(day_number, "/", Value(PACKED_BASE), output_field=IntegerField())
+    rest = CombinedExpression(day_number, "%%", Value(PACKED_BASE), output_field=IntegerField())
+    return whole, rest
+
+
+def packed_columns(text: str, width: int) -> list[bytes]:
+    """A group's packed records (``width`` values each) as one byte string per value."""
+    data = text.encode("latin-1")
+    return [data[field::width] for field in range(width)]
+
+
+def unpacked(column: bytes, lookup: list[Any] = _UNPACKED) -> list[Any]:
+    """A packed column's values: numbers, and None for NULL (or ``lookup[code]``)."""
+    return list(map(lookup.__getitem__, column))
+
+
+def day_lookup(days: list[date]) -> list[date | None]:
+    """For ``unpacked_days``: the first ``PACKED_BASE`` of ``days`` by their code point."""
+    return [None, None, *days[:PACKED_BASE]]
+
+
+def unpacked_days(
+    whole: bytes, rest: bytes, days: list[date], lookup: list[date | None]
+) -> list[date]:
+    """Packed day numbers (see ``day_characters``) as the dates they number in ``days``;
+    ``lookup`` is ``day_lookup(days)``."""
+    if whole.count(2) == len(whole):  # every day within the first PACKED_BASE
+        return list(map(lookup.__getitem__, rest))  # type: ignore[arg-type]
+    return [days[(w - 2) * PACKED_BASE + r - 2] for w, r in zip(whole, rest, strict=True)]

@@ -11,15 +11,27 @@ import bisect
 from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import compress
+from operator import le
 from typing import Any
 
-from django.db.models import FloatField, Max, Min
+from django.db.models import F, IntegerField, Max, Min, StringAgg, Value
 from django.db.models.functions import Cast
 
 from tracker import trends
 from tracker.models import Clinic, DailyCheckin, Program, Session
 from tracker.selectors.adherence import adherence_series
-from tracker.selectors.rows import AmongIds, DayNumber, raw_rows
+from tracker.selectors.rows import (
+    PACKED_BASE,
+    AmongIds,
+    Characters,
+    DayNumber,
+    day_characters,
+    day_lookup,
+    packed_columns,
+    raw_rows,
+    unpacked,
+    unpacked_days,
+)
 
 
 def clinic_thresholds(clinic: Clinic) -> trends.Thresholds:
@@ -50,26 +62,7 @@ def patient_windows(
     """
     ids = list(patient_ids)
     days, due, done = adherence_series(ids, start, end)
-    checkins = _per_patient(
-        ids,
-        days,
-        trends.CheckinColumns,
-        raw_rows(
-            DailyCheckin.objects.filter(
-                AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
-            )
-            .order_by("patient_id", "local_date")
-            .values_list(
-                "patient_id",
-                DayNumber("local_date", start),
-                "pain",
-                "worst_pain",
-                Cast("sleep_hours", FloatField()),
-                "sleep_quality",
-                "stress",
-            )
-        ),
-    )
+    checkins = _checkin_columns(ids, days, start, end)
     sessions = _per_patient(
         ids,
         days,
@@ -131,6 +124,63 @@ def patient_windows(
         )
         for pid in ids
     }
+
+
+# Sleep is kept in half hours; packed, as the number of half hours.
+_SLEEP_HOURS: list[float | None] = [None, None, *(n / 2 for n in range(PACKED_BASE))]
+
+
+def _checkin_columns(
+    ids: list[int], days: list[date], start: date, end: date
+) -> dict[int, trends.CheckinColumns]:
+    """Each patient's check-ins from ``start`` to ``end`` as columns, from one packed text
+    per patient (see ``Characters``): the check-ins are the batch's most rows."""
+    packed = raw_rows(
+        DailyCheckin.objects.filter(
+            AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
+        )
+        .order_by()
+        .values("patient_id")
+        .annotate(
+            records=StringAgg(
+                Characters(
+                    *day_characters(DayNumber("local_date", start)),
+                    "pain",
+                    "worst_pain",
+                    Cast(F("sleep_hours") * 2, IntegerField()),
+                    "sleep_quality",
+                    "stress",
+                ),
+                Value(""),
+            )
+        )
+        .values_list("patient_id", "records")
+    )
+    by_patient = {pid: trends.CheckinColumns.empty() for pid in ids}
+    lookup = day_lookup(days)
+    for pid, records in packed:
+        by_patient[pid] = checkins_unpacked(records, days, lookup)
+    return by_patient
+
+
+def checkins_unpacked(
+    records: str, days: list[date], lookup: list[date | None]
+) -> trends.CheckinColumns:
+    """One patient's packed check-ins (see ``_checkin_columns``) as columns, in date order."""
+    whole, rest, pain, worst, sleep, quality, stress = packed_columns(records, 7)
+    dates = unpacked_days(whole, rest, days, lookup)
+    columns = [
+        unpacked(pain),
+        unpacked(worst),
+        unpacked(sleep, _SLEEP_HOURS),
+        unpacked(quality),
+        unpacked(stress),
+    ]
+    if not all(map(le, dates, dates[1:])):  # the database may join them in any order
+        order = sorted(range(len(dates)), key=dates.__getitem__)
+        dates = [dates[i] for i in order]
+        columns = [[column[i] for i in order] for column in columns]
+    return trends.CheckinColumns(dates, *columns)
 
 
 def _per_patient[C: trends.DatedColumns[Any]](
