@@ -203,3 +203,45 @@ def test_packed_check_ins_joined_out_of_order_come_back_in_date_order():
         (days[2], 4, 5, 7.0, 6, 3),
         (days[5], 7, 8, 7.0, 6, 3),
     ]
+
+
+def test_sessions_packed_by_the_database_read_as_the_orm_reads_them(clinic, alice):
+    """Ratings left blank, days further apart than one packed character holds, and two
+    sessions on one day kept in the order they were started (not the order they were
+    saved in)."""
+    from django.utils import timezone
+
+    from tracker.selectors.trends import patient_windows
+
+    once_a_day = make_patient("once@patient.test", clinic, alice)
+    twice = make_patient("twice@patient.test", clinic, alice)
+    today = once_a_day.local_today()
+    now = timezone.now()
+
+    def session(patient, back: int, before: int | None, after: int | None, hour: int) -> Session:
+        return Session(
+            clinic_id=patient.clinic_id, patient=patient,
+            local_date=today - timedelta(days=back),
+            started_at=now - timedelta(days=back) + timedelta(hours=hour),
+            pain_before=before, pain_after=after,
+        )  # fmt: skip
+
+    Session.objects.bulk_create(
+        [session(once_a_day, back * 9, back % 11 or None, (back * 3) % 11, 0) for back in range(45)]
+        + [
+            session(twice, 3, 5, 6, 0),
+            session(twice, 1, 4, 9, 2),  # saved first, started later the same day
+            session(twice, 1, 2, None, 1),
+        ]
+    )
+    start = today - timedelta(days=420)
+
+    windows = patient_windows([once_a_day.pk, twice.pk], start=start, end=today)
+
+    for patient in (once_a_day, twice):
+        expected = [
+            (s.local_date, s.pain_before, s.pain_after)
+            for s in Session.objects.filter(patient=patient).order_by("local_date", "started_at")
+        ]
+        assert [tuple(s) for s in windows[patient.pk].sessions] == expected
+    assert [s.pain_after for s in windows[twice.pk].sessions] == [6, None, 9]

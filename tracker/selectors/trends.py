@@ -63,18 +63,7 @@ def patient_windows(
     ids = list(patient_ids)
     days, due, done = adherence_series(ids, start, end)
     checkins = _checkin_columns(ids, days, start, end)
-    sessions = _per_patient(
-        ids,
-        days,
-        trends.SessionColumns,
-        raw_rows(
-            Session.objects.filter(
-                AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
-            )
-            .order_by("patient_id", "local_date", "started_at")
-            .values_list("patient_id", DayNumber("local_date", start), "pain_before", "pain_after")
-        ),
-    )
+    sessions = _session_columns(ids, days, start, end)
     last_activity: dict[int, date] = {}
     for pid in ids:
         last = [c.dates[-1] for c in (checkins[pid], sessions[pid]) if c.dates]
@@ -168,19 +157,79 @@ def checkins_unpacked(
 ) -> trends.CheckinColumns:
     """One patient's packed check-ins (see ``_checkin_columns``) as columns, in date order."""
     whole, rest, pain, worst, sleep, quality, stress = packed_columns(records, 7)
-    dates = unpacked_days(whole, rest, days, lookup)
-    columns = [
-        unpacked(pain),
-        unpacked(worst),
-        unpacked(sleep, _SLEEP_HOURS),
-        unpacked(quality),
-        unpacked(stress),
-    ]
-    if not all(map(le, dates, dates[1:])):  # the database may join them in any order
-        order = sorted(range(len(dates)), key=dates.__getitem__)
-        dates = [dates[i] for i in order]
-        columns = [[column[i] for i in order] for column in columns]
+    dates, columns = _in_date_order(
+        unpacked_days(whole, rest, days, lookup),
+        [
+            unpacked(pain),
+            unpacked(worst),
+            unpacked(sleep, _SLEEP_HOURS),
+            unpacked(quality),
+            unpacked(stress),
+        ],
+    )
     return trends.CheckinColumns(dates, *columns)
+
+
+def _session_columns(
+    ids: list[int], days: list[date], start: date, end: date
+) -> dict[int, trends.SessionColumns]:
+    """Each patient's sessions from ``start`` to ``end`` as columns, in the order they were
+    started, packed like the check-ins.
+
+    A packed text keeps no order within a day, so a patient with two sessions on one day
+    has their sessions read again as rows, in order.
+    """
+    window = Session.objects.filter(
+        AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
+    )
+    packed = raw_rows(
+        window.order_by()
+        .values("patient_id")
+        .annotate(
+            records=StringAgg(
+                Characters(
+                    *day_characters(DayNumber("local_date", start)), "pain_before", "pain_after"
+                ),
+                Value(""),
+            )
+        )
+        .values_list("patient_id", "records")
+    )
+    by_patient = {pid: trends.SessionColumns.empty() for pid in ids}
+    lookup = day_lookup(days)
+    two_a_day = []
+    for pid, records in packed:
+        whole, rest, before, after = packed_columns(records, 4)
+        dates = unpacked_days(whole, rest, days, lookup)
+        if len(set(dates)) < len(dates):
+            two_a_day.append(pid)
+            continue
+        dates, columns = _in_date_order(dates, [unpacked(before), unpacked(after)])
+        by_patient[pid] = trends.SessionColumns(dates, *columns)
+    if two_a_day:
+        by_patient |= _per_patient(
+            two_a_day,
+            days,
+            trends.SessionColumns,
+            raw_rows(
+                window.filter(AmongIds("patient_id", two_a_day))
+                .order_by("patient_id", "local_date", "started_at")
+                .values_list(
+                    "patient_id", DayNumber("local_date", start), "pain_before", "pain_after"
+                )
+            ),
+        )
+    return by_patient
+
+
+def _in_date_order(
+    dates: list[date], columns: list[list[Any]]
+) -> tuple[list[date], list[list[Any]]]:
+    """Unpacked records (one per date) sorted by date: the database joins them in any order."""
+    if all(map(le, dates, dates[1:])):
+        return dates, columns
+    order = sorted(range(len(dates)), key=dates.__getitem__)
+    return [dates[i] for i in order], [[column[i] for i in order] for column in columns]
 
 
 def _per_patient[C: trends.DatedColumns[Any]](
