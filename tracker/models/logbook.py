@@ -132,12 +132,18 @@ class ExerciseLog(TimeStamped):
             ),
         ]
         indexes = [
-            # Holds the prescription version too, so the adherence read (done logs by patient
-            # and day, for the caseload and the nightly evaluation) never visits the table.
+            # A patient's logs of a day (Today) and of a span, read without the table.
             models.Index(
                 fields=["patient", "local_date", "status", "prescribed"],
                 name="exerciselog_adherence_idx",
-            )
+            ),
+            # The adherence read (for the caseload and the nightly evaluation): each
+            # prescription version's done days, in version order, so the database groups
+            # them as it reads them instead of sorting them first.
+            models.Index(
+                fields=["prescribed", "status", "local_date"],
+                name="exerciselog_version_days_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Adherence: prescribed occurrences done ÷ occurrences due, per day, for many patients at once.
 
 Two queries for any number of patients and any window: the prescription versions that
-overlap the window, and the done logs' days and prescription versions (read from one index).
+overlap the window, and those versions' done days (read from one index).
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ def adherence_series(
     with.
 
     Runs on every caseload page and for every patient each night, so days are positions in
-    lists, and the done logs come as (day, prescription version) pairs straight from an index
-    that holds both (integers, not the prescription line's UUID, on every row).
+    lists, and the done logs come as each prescription version's days straight from an index
+    ordered by version (integers, not the prescription line's UUID, on every row).
     """
     ids = list(patient_ids)
     if end < start:
@@ -151,11 +151,12 @@ def adherence_series(
 
     done: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
     if owner:
-        # Each version's done logs come as one text of their day numbers ("0,1,1,3"): a row
-        # per version rather than per log, which was most of the evaluation's reading.
+        # Each version's done logs come as one text of their days: a row per version rather
+        # than per log, which was most of the evaluation's reading. Asked for by version (a
+        # version is one patient's), they come grouped from the index.
         logs = (
             ExerciseLog.objects.filter(
-                AmongIds("patient_id", ids),
+                AmongIds("prescribed_id", number_of_version),
                 # The days before the window only matter to an "N days a week" line's week.
                 local_date__gte=start if flexible else shown_from,
                 local_date__lte=end,
