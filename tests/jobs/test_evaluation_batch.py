@@ -245,3 +245,18 @@ def test_sessions_packed_by_the_database_read_as_the_orm_reads_them(clinic, alic
         ]
         assert [tuple(s) for s in windows[patient.pk].sessions] == expected
     assert [s.pain_after for s in windows[twice.pk].sessions] == [6, None, 9]
+
+
+def test_the_batch_judges_each_patient_by_their_clinics_thresholds(worsening, clinic):
+    """A clinic that asks for a larger rise before pain counts as rising gets no flag for
+    a rise of 5 points; its overrides are stored as JSON and read with the batch."""
+    clinic.flag_thresholds = {"pain_rise_points": 6, "pain_rise_pct": 400}
+    clinic.save(update_fields=["flag_thresholds"])
+
+    opened = trends_evaluate_patients(patient_ids=[p.pk for p in worsening])
+
+    assert opened and not [c for c in opened if c.kind == "pain_rising"]
+    clinic.flag_thresholds = {}
+    clinic.save(update_fields=["flag_thresholds"])
+    reopened = trends_evaluate_patients(patient_ids=[p.pk for p in worsening])
+    assert {c.kind for c in reopened} == {"pain_rising"}

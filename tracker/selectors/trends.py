@@ -145,7 +145,7 @@ def _checkin_columns(
         )
         .values_list("patient_id", "records")
     )
-    by_patient = {pid: trends.CheckinColumns.empty() for pid in ids}
+    by_patient = dict.fromkeys(ids, trends.CheckinColumns.empty())  # read-only, so shared
     lookup = day_lookup(days)
     for pid, records in packed:
         by_patient[pid] = checkins_unpacked(records, days, lookup)
@@ -195,7 +195,7 @@ def _session_columns(
         )
         .values_list("patient_id", "records")
     )
-    by_patient = {pid: trends.SessionColumns.empty() for pid in ids}
+    by_patient = dict.fromkeys(ids, trends.SessionColumns.empty())
     lookup = day_lookup(days)
     two_a_day = []
     for pid, records in packed:
@@ -242,7 +242,7 @@ def _per_patient[C: trends.DatedColumns[Any]](
     rows a batch, built one by one, were a fifth of the evaluation.
     """
     if not rows:
-        return {pid: kind.empty() for pid in ids}
+        return dict.fromkeys(ids, kind.empty())
     patients, numbers, *fields = zip(*rows, strict=True)
     dates = list(map(days.__getitem__, numbers))
     by_patient: dict[int, C] = {}

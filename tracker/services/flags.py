@@ -13,13 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from tracker import trends
-from tracker.models import Flag, FlagEvent, PatientProfile
-from tracker.selectors.rows import AmongIds
+from tracker.models import Clinic, Flag, FlagEvent, PatientProfile
+from tracker.selectors.rows import AmongIds, raw_rows
 from tracker.selectors.trends import (
     clinic_thresholds,
     patient_windows,
@@ -287,17 +287,21 @@ def trends_evaluate_patients(
     """
     # Plain values for everyone; only the few patients whose flags change are loaded as
     # models, for the writes (building 2,000 deferred model trios was a tenth of the job).
-    rows = list(
+    rows = raw_rows(
         PatientProfile.objects.filter(AmongIds("pk", patient_ids))
         .order_by()
         .values_list("pk", "clinic_id", "user__timezone", "clinic__flag_thresholds")
     )
     if not rows:
         return []
+    # Each clinic's overrides are decoded once, not once for each of its patients.
+    stored = Clinic._meta.get_field("flag_thresholds")
     thresholds: dict[int, trends.Thresholds] = {}
     for _pid, clinic_id, _zone, overrides in rows:
         if clinic_id not in thresholds:
-            thresholds[clinic_id] = thresholds_from_overrides(overrides)
+            thresholds[clinic_id] = thresholds_from_overrides(
+                stored.from_db_value(overrides, None, connection)  # type: ignore[attr-defined]
+            )
     clinic_of = {pid: clinic_id for pid, clinic_id, _zone, _overrides in rows}
     widest = max(t.lookback_days for t in thresholds.values())
     days: dict[int, date] = {}
