@@ -535,21 +535,21 @@ def _shift(
             columns.bounds(base_start, base_end),
         )
     columns, start, end, base_start, base_end, in_window, in_baseline = spans
-    values = getattr(columns, measure)
-    recent, baseline = values[in_window], values[in_baseline]
     needed = max(t.min_checkins, 1)
-    if len(recent) < needed or len(baseline) < needed:
+    recent_n, baseline_n = in_window.stop - in_window.start, in_baseline.stop - in_baseline.start
+    if recent_n < needed or baseline_n < needed:
         return None
+    values = getattr(columns, measure)
     # fsum ÷ n is what statistics.fmean computes, without its generic iteration.
     return _Shift(
-        window_start=start,
-        window_end=end,
-        baseline_start=base_start,
-        baseline_end=base_end,
-        recent=math.fsum(recent) / len(recent),
-        baseline=math.fsum(baseline) / len(baseline),
-        recent_n=len(recent),
-        baseline_n=len(baseline),
+        start,
+        end,
+        base_start,
+        base_end,
+        math.fsum(values[in_window]) / recent_n,
+        math.fsum(values[in_baseline]) / baseline_n,
+        recent_n,
+        baseline_n,
     )
 
 
@@ -683,8 +683,10 @@ def _spike_on(checkins: CheckinColumns, day: date, t: Thresholds) -> _Spike | No
     prior = checkins.pain[checkins.bounds(start, _days_before(day, 1))]
     if len(prior) < max(t.spike_min_checkins, 1):
         return None
-    median = float(statistics.median(prior))
     pain = checkins.pain[at]
+    if pain - min(prior) < t.spike_above_median and pain < t.spike_absolute:
+        return None  # not far above even the lowest day, so not above the median either
+    median = float(statistics.median(prior))
     above = pain - median >= t.spike_above_median
     severe = pain >= t.spike_absolute and median <= t.spike_absolute_max_median
     return _Spike(checkins[at], median, start, above) if above or severe else None
@@ -737,6 +739,16 @@ def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
     )
 
 
+def _may_not_settle(session: SessionPain, t: Thresholds) -> bool:
+    """Whether a session flared, or raised pain enough to be judged the next morning: only
+    those can fail to settle, so with too few of them there is nothing more to look at."""
+    before, after = session.pain_before or 0, session.pain_after or 0
+    rise = after - before
+    return rise >= t.settle_morning_min_session_rise or (
+        after >= t.settle_after_min and rise >= t.settle_after_rise
+    )
+
+
 def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
     """Pain flares after sessions, or has not settled by the next morning.
 
@@ -761,7 +773,7 @@ def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
         if before is not None and after is not None
     ]
     last = [sessions[at] for at in rated[-max(t.settle_sessions, 1) :]]
-    if len(last) < max(t.settle_hits, 1):
+    if sum(_may_not_settle(s, t) for s in last) < max(t.settle_hits, 1):
         return None
 
     hits: list[dict[str, Any]] = []
@@ -964,6 +976,10 @@ def adherence_drop(window: PatientWindow, t: Thresholds) -> Finding | None:
     prior_end = _days_before(recent_start, 1)
     week = judged(week_start, end, t.adherence_week_days)
     recent = judged(recent_start, end, t.adherence_recent_days)
+    if (week is None or week.pct >= t.adherence_week_below) and (
+        recent is None or recent.pct >= t.adherence_recent_below
+    ):
+        return None  # neither window is low: the earlier ones cannot make a finding
     prior = judged(
         _days_before(prior_end, t.adherence_prior_days - 1), prior_end, t.adherence_prior_days
     )
