@@ -16,7 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import CHECKIN
 from tracker.auth_backends import ClinicModelBackend
 from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, Session, User
-from tracker.selectors.rows import IsoDate, one_where, raw_rows, rows_where
+from tracker.selectors.rows import (
+    AmongIds,
+    IsoDate,
+    batch_rows,
+    one_where,
+    raw_rows,
+    rows_where,
+)
 from tracker.services.logbook import (
     CheckinValues,
     LogDetails,
@@ -142,3 +149,36 @@ def test_a_day_read_as_iso_text_is_text_on_its_own_as_in_an_aggregate(pat):
     checkin_record(patient=pat, local_date=day, values=CheckinValues(**CHECKIN))
     rows = raw_rows(DailyCheckin.objects.filter(patient=pat).values_list(IsoDate("local_date")))
     assert rows == [(day.isoformat(),)]
+
+
+def _checkin_days(ids, since):
+    return (
+        DailyCheckin.objects.filter(AmongIds("patient_id", ids), local_date__gte=since)
+        .order_by("patient_id", "local_date")
+        .values_list("patient_id", "pain")
+    )
+
+
+def test_a_batch_read_is_built_once_and_answers_each_batch_for_its_own_ids(pat, pia):
+    day = pat.local_today()
+    for patient, pain in ((pat, 3), (pia, 6)):
+        checkin_record(
+            patient=patient, local_date=day, values=CheckinValues(**(CHECKIN | {"pain": pain}))
+        )
+    since = day - timedelta(days=1)
+
+    compiled = []
+
+    def counted(ids, since):
+        compiled.append(list(ids))
+        return _checkin_days(ids, since)
+
+    assert batch_rows(counted, [pat.pk], since) == [(pat.pk, 3)]
+    assert batch_rows(counted, [pia.pk, pat.pk], since) == [(pat.pk, 3), (pia.pk, 6)]
+    assert batch_rows(counted, [pia.pk], since) == [(pia.pk, 6)]
+    assert batch_rows(counted, [], since) == []
+    assert compiled == [[pat.pk]]  # built for the first batch only
+    # Other arguments are another query.
+    assert batch_rows(counted, [pia.pk], day + timedelta(days=1)) == []
+    assert len(compiled) == 2
+    assert raw_rows(_checkin_days([pat.pk, pia.pk], since)) == [(pat.pk, 3), (pia.pk, 6)]

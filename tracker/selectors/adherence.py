@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import add
+from typing import Any
 
-from django.db.models import Q, StringAgg, Value
+from django.db.models import Q, QuerySet, StringAgg, Value
 
 from tracker.models import ExerciseLog, PrescribedExercise
-from tracker.selectors.rows import AmongIds, DayNumber, IsoDate, raw_rows
+from tracker.selectors.rows import AmongIds, DayNumber, Ids, IsoDate, batch_rows
 
 
 @dataclass(frozen=True)
@@ -73,35 +74,7 @@ def adherence_series(
     shown_from, start = start, start - timedelta(days=lead)
     span = (end - start).days + 1
     first_weekday = start.weekday()  # Monday
-    # Every date comes as a day number of the window (0 is ``start``), straight from the
-    # database: parsing a dozen thousand rows' dates and times was a third of this read.
-    versions = raw_rows(
-        PrescribedExercise.objects.filter(
-            AmongIds("program__patient_id", ids),
-            program__status__in=["active", "completed"],
-            program__start_date__lte=end,
-            valid_from__lte=end,
-        )
-        # Also a version that ended on ``start``: a log made that day before a dosage change
-        # names it (it was in force until then), and the log still counts for its line.
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .filter(Q(program__phase_end_date__isnull=True) | Q(program__phase_end_date__gte=start))
-        # In the model's order, so each patient's lines add up in the same order every time.
-        .values_list(
-            "pk",
-            "program__patient_id",
-            "line",
-            DayNumber("program__start_date", start),
-            DayNumber("program__phase_end_date", start),
-            "program__status",
-            DayNumber("program__updated_at", start, of_datetime=True),
-            DayNumber("valid_from", start),
-            DayNumber("valid_to", start),
-            "times_per_day",
-            "days_per_week",
-            "weekdays",
-        )
-    )
+    versions = batch_rows(_versions_in_force, ids, start, end)
     # Per (patient, line), numbered 0, 1, …: each day's share of the dose that counts as
     # due, and the most that day can be credited with (a full day's dose).
     numbers: dict[tuple[int, object], int] = {}
@@ -151,27 +124,13 @@ def adherence_series(
 
     done: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
     if owner:
-        # Each version's done logs come as one text of their days: a row per version rather
-        # than per log, which was most of the evaluation's reading. Asked for by version (a
-        # version is one patient's), they come grouped from the index.
-        logs = (
-            ExerciseLog.objects.filter(
-                AmongIds("prescribed_id", number_of_version),
-                # The days before the window only matter to an "N days a week" line's week.
-                local_date__gte=start if flexible else shown_from,
-                local_date__lte=end,
-                status=ExerciseLog.Status.DONE,
-            )
-            .order_by()
-            .values("prescribed_id")
-            .annotate(days=StringAgg(IsoDate("local_date"), Value(",")))
-            .values_list("prescribed_id", "days")
-        )
+        # The days before the window only matter to an "N days a week" line's week.
+        logs = batch_rows(_done_days, number_of_version, start if flexible else shown_from, end)
         # Per line, the logs done on each day, up to the day's dose: versions of one line
         # logged on one day add up before the day's cap applies.
         position = {day.isoformat(): i for i, day in enumerate(_days(start, end))}
         tallies: dict[int, list[int]] = {}
-        for prescribed_id, days in raw_rows(logs):
+        for prescribed_id, days in logs:
             number = number_of_version.get(prescribed_id)
             if number is None:
                 continue
@@ -212,6 +171,59 @@ def adherence_series(
         due = {pid: series[lead:] for pid, series in due.items()}
         done = {pid: series[lead:] for pid, series in done.items()}
     return list(_days(shown_from, end)), due, done
+
+
+def _versions_in_force(ids: Ids, start: date, end: date) -> QuerySet[Any]:
+    """The prescription versions of the patients ``ids`` in force at some time from ``start``
+    to ``end``, with every date as a day number from ``start`` (see adherence_series)."""
+    # Every date comes as a day number of the window (0 is ``start``), straight from the
+    # database: parsing a dozen thousand rows' dates and times was a third of this read.
+    return (
+        PrescribedExercise.objects.filter(
+            AmongIds("program__patient_id", ids),
+            program__status__in=["active", "completed"],
+            program__start_date__lte=end,
+            valid_from__lte=end,
+        )
+        # Also a version that ended on ``start``: a log made that day before a dosage change
+        # names it (it was in force until then), and the log still counts for its line.
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .filter(Q(program__phase_end_date__isnull=True) | Q(program__phase_end_date__gte=start))
+        # In the model's order, so each patient's lines add up in the same order every time.
+        .values_list(
+            "pk",
+            "program__patient_id",
+            "line",
+            DayNumber("program__start_date", start),
+            DayNumber("program__phase_end_date", start),
+            "program__status",
+            DayNumber("program__updated_at", start, of_datetime=True),
+            DayNumber("valid_from", start),
+            DayNumber("valid_to", start),
+            "times_per_day",
+            "days_per_week",
+            "weekdays",
+        )
+    )
+
+
+def _done_days(versions: Ids, start: date, end: date) -> QuerySet[Any]:
+    """Each prescription version's done days from ``start`` to ``end`` as one ISO text
+    ("2026-11-02,2026-11-03"): a row per version rather than per log, which was most of
+    the evaluation's reading. Asked for by version (a version is one patient's), they come
+    grouped from the index."""
+    return (
+        ExerciseLog.objects.filter(
+            AmongIds("prescribed_id", versions),
+            local_date__gte=start,
+            local_date__lte=end,
+            status=ExerciseLog.Status.DONE,
+        )
+        .order_by()
+        .values("prescribed_id")
+        .annotate(days=StringAgg(IsoDate("local_date"), Value(",")))
+        .values_list("prescribed_id", "days")
+    )
 
 
 def adherence_percent(days: Iterable[AdherenceDay]) -> float | None:

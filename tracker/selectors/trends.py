@@ -14,7 +14,7 @@ from itertools import compress
 from operator import le
 from typing import Any
 
-from django.db.models import F, IntegerField, Max, Min, StringAgg, Value
+from django.db.models import F, IntegerField, Max, Min, QuerySet, StringAgg, Value
 from django.db.models.functions import Cast
 
 from tracker import trends
@@ -25,6 +25,8 @@ from tracker.selectors.rows import (
     AmongIds,
     Characters,
     DayNumber,
+    Ids,
+    batch_rows,
     day_characters,
     day_lookup,
     packed_columns,
@@ -93,14 +95,7 @@ def patient_windows(
 
     program_start = {
         pid: start + timedelta(days=first)
-        for pid, first in raw_rows(
-            Program.objects.filter(AmongIds("patient_id", ids))
-            .exclude(status=Program.Status.PAUSED)
-            .order_by()
-            .values("patient_id")
-            .annotate(first=Min(DayNumber("start_date", start)))
-            .values_list("patient_id", "first")
-        )
+        for pid, first in batch_rows(_first_program_days, ids, start)
     }
     return {
         pid: trends.PatientWindow(
@@ -115,6 +110,18 @@ def patient_windows(
     }
 
 
+def _first_program_days(ids: Ids, start: date) -> QuerySet[Any]:
+    """Each patient's first day of a program that is not paused, as a day number."""
+    return (
+        Program.objects.filter(AmongIds("patient_id", ids))
+        .exclude(status=Program.Status.PAUSED)
+        .order_by()
+        .values("patient_id")
+        .annotate(first=Min(DayNumber("start_date", start)))
+        .values_list("patient_id", "first")
+    )
+
+
 # Sleep is kept in half hours; packed, as the number of half hours.
 _SLEEP_HOURS: list[float | None] = [None, None, *(n / 2 for n in range(PACKED_BASE))]
 
@@ -124,7 +131,16 @@ def _checkin_columns(
 ) -> dict[int, trends.CheckinColumns]:
     """Each patient's check-ins from ``start`` to ``end`` as columns, from one packed text
     per patient (see ``Characters``): the check-ins are the batch's most rows."""
-    packed = raw_rows(
+    packed = batch_rows(_packed_checkins, ids, start, end)
+    by_patient = dict.fromkeys(ids, trends.CheckinColumns.empty())  # read-only, so shared
+    lookup = day_lookup(days)
+    for pid, records in packed:
+        by_patient[pid] = checkins_unpacked(records, days, lookup)
+    return by_patient
+
+
+def _packed_checkins(ids: Ids, start: date, end: date) -> QuerySet[Any]:
+    return (
         DailyCheckin.objects.filter(
             AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
         )
@@ -145,11 +161,6 @@ def _checkin_columns(
         )
         .values_list("patient_id", "records")
     )
-    by_patient = dict.fromkeys(ids, trends.CheckinColumns.empty())  # read-only, so shared
-    lookup = day_lookup(days)
-    for pid, records in packed:
-        by_patient[pid] = checkins_unpacked(records, days, lookup)
-    return by_patient
 
 
 def checkins_unpacked(
@@ -179,22 +190,7 @@ def _session_columns(
     A packed text keeps no order within a day, so a patient with two sessions on one day
     has their sessions read again as rows, in order.
     """
-    window = Session.objects.filter(
-        AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
-    )
-    packed = raw_rows(
-        window.order_by()
-        .values("patient_id")
-        .annotate(
-            records=StringAgg(
-                Characters(
-                    *day_characters(DayNumber("local_date", start)), "pain_before", "pain_after"
-                ),
-                Value(""),
-            )
-        )
-        .values_list("patient_id", "records")
-    )
+    packed = batch_rows(_packed_sessions, ids, start, end)
     by_patient = dict.fromkeys(ids, trends.SessionColumns.empty())
     lookup = day_lookup(days)
     two_a_day = []
@@ -212,7 +208,7 @@ def _session_columns(
             days,
             trends.SessionColumns,
             raw_rows(
-                window.filter(AmongIds("patient_id", two_a_day))
+                _sessions_between(two_a_day, start, end)
                 .order_by("patient_id", "local_date", "started_at")
                 .values_list(
                     "patient_id", DayNumber("local_date", start), "pain_before", "pain_after"
@@ -220,6 +216,29 @@ def _session_columns(
             ),
         )
     return by_patient
+
+
+def _sessions_between(ids: Iterable[int], start: date, end: date) -> QuerySet[Session]:
+    return Session.objects.filter(
+        AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
+    )
+
+
+def _packed_sessions(ids: Ids, start: date, end: date) -> QuerySet[Any]:
+    return (
+        _sessions_between(ids, start, end)
+        .order_by()
+        .values("patient_id")
+        .annotate(
+            records=StringAgg(
+                Characters(
+                    *day_characters(DayNumber("local_date", start)), "pain_before", "pain_after"
+                ),
+                Value(""),
+            )
+        )
+        .values_list("patient_id", "records")
+    )
 
 
 def _in_date_order(

@@ -14,12 +14,12 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tracker import trends
 from tracker.models import Clinic, Flag, FlagEvent, PatientProfile
-from tracker.selectors.rows import AmongIds, raw_rows
+from tracker.selectors.rows import AmongIds, Ids, batch_rows
 from tracker.selectors.trends import (
     clinic_thresholds,
     patient_windows,
@@ -276,6 +276,14 @@ def _event(
     )
 
 
+def _patients_to_evaluate(ids: Ids) -> QuerySet[Any]:
+    return (
+        PatientProfile.objects.filter(AmongIds("pk", ids))
+        .order_by()
+        .values_list("pk", "clinic_id", "user__timezone", "clinic__flag_thresholds")
+    )
+
+
 def trends_evaluate_patients(
     *, patient_ids: Iterable[int], as_of: date | None = None
 ) -> list[FlagChange]:
@@ -287,11 +295,7 @@ def trends_evaluate_patients(
     """
     # Plain values for everyone; only the few patients whose flags change are loaded as
     # models, for the writes (building 2,000 deferred model trios was a tenth of the job).
-    rows = raw_rows(
-        PatientProfile.objects.filter(AmongIds("pk", patient_ids))
-        .order_by()
-        .values_list("pk", "clinic_id", "user__timezone", "clinic__flag_thresholds")
-    )
+    rows = batch_rows(_patients_to_evaluate, patient_ids)
     if not rows:
         return []
     # Each clinic's overrides are decoded once, not once for each of its patients.
