@@ -948,12 +948,11 @@ def adherence_drop(window: PatientWindow, t: Thresholds) -> Finding | None:
     if started is None:
         return None
     first = max(_earliest(window, t), started)
-    # The days judged, as columns. Each of the four spans judged below is then two
-    # bisections and two sums of a slice, added up in the same order as adherence_pct
-    # would (so to the same last digit).
-    span = AdherenceColumns.of(window.adherence).between(first, end)
-    dates, dues = span.dates, span.dues
-    dones = list(map(min, map(max, span.dones, repeat(0)), dues))
+    # The days as columns. Each span judged below (from ``first`` to ``end`` at most) is
+    # then two bisections and two sums of a slice, added up in the same order as
+    # adherence_pct would (so to the same last digit).
+    columns = AdherenceColumns.of(window.adherence)
+    dates, dues, dones = columns.dates, columns.dues, columns.dones
 
     def judged(start: date, stop: date, length: int) -> _Adherence | None:
         start = max(start, first)
@@ -964,8 +963,9 @@ def adherence_drop(window: PatientWindow, t: Thresholds) -> Finding | None:
         due = sum(dues[low:high])
         if not due:
             return None
-        pct = 100.0 * sum(dones[low:high]) / due
-        return _Adherence(start, stop, pct, high - low)
+        # A day's done counts from none up to what was due that day.
+        done = sum(map(min, map(max, dones[low:high], repeat(0)), dues[low:high]))
+        return _Adherence(start, stop, 100.0 * done / due, high - low)
 
     def beyond_chance(current: _Adherence, earlier: _Adherence | None) -> bool:
         return earlier is None or _fall_z(current, earlier) >= t.adherence_min_z
