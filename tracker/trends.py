@@ -702,12 +702,26 @@ def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
     the flag stays open long enough for the therapist to see it, then clears.
     """
     checkins = _checkins(window, t)
+    hold = max(t.spike_hold_days, 1)
+    held_from = _days_before(window.as_of, hold - 1)
+    # No day of the hold far above the lowest day before any of them: no spike, without
+    # working out each day's median.
+    held = checkins.pain[checkins.bounds(held_from, window.as_of)]
+    before = checkins.pain[
+        checkins.bounds(_days_before(held_from, t.spike_median_days), _days_before(window.as_of, 1))
+    ]
+    if not held or not before:
+        return None
+    if max(held) < t.spike_absolute and max(held) - min(before) < t.spike_above_median:
+        return None
     spikes = [
         s
-        for back in range(max(t.spike_hold_days, 1))
+        for back in range(hold)
         if (s := _spike_on(checkins, _days_before(window.as_of, back), t)) is not None
     ]
-    if not any(s.far_above for s in spikes) and len(spikes) < t.spike_absolute_checkins:
+    if not spikes or (
+        not any(s.far_above for s in spikes) and len(spikes) < t.spike_absolute_checkins
+    ):
         return None
     latest = spikes[0]
     pain = latest.checkin.pain
@@ -762,17 +776,14 @@ def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
     oldest = max(_earliest(window, t), _days_before(window.as_of, t.settle_max_age_days - 1))
     sessions = _sessions(window)
     span = sessions.bounds(oldest, window.as_of)
-    rated = [
-        at
-        for at, before, after in zip(
-            range(span.start, span.stop),
-            sessions.pain_before[span],
-            sessions.pain_after[span],
-            strict=True,
-        )
-        if before is not None and after is not None
-    ]
-    last = [sessions[at] for at in rated[-max(t.settle_sessions, 1) :]]
+    # The last sessions rated before and after, latest first.
+    rated: list[int] = []
+    for at in range(span.stop - 1, span.start - 1, -1):
+        if sessions.pain_before[at] is not None and sessions.pain_after[at] is not None:
+            rated.append(at)
+            if len(rated) == max(t.settle_sessions, 1):
+                break
+    last = [sessions[at] for at in reversed(rated)]
     if sum(_may_not_settle(s, t) for s in last) < max(t.settle_hits, 1):
         return None
 
