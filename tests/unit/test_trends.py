@@ -281,6 +281,13 @@ def test_it_waits_for_a_second_8_when_the_usual_is_5():
     assert literal is not None
 
 
+def test_a_clinic_that_needs_no_repeat_8s_still_gets_nothing_without_a_spike():
+    anything_8 = Thresholds.from_overrides({"spike_absolute_checkins": 0})
+
+    assert pain_spike(window(checkins(steady(15, 3))), anything_8) is None
+    assert pain_spike(window(checkins(steady(14, 5) + [9])), anything_8) is not None
+
+
 def test_it_does_not_use_the_8_rule_when_the_usual_is_above_5():
     assert pain_spike(window(checkins(steady(14, 6) + [8, 8])), T) is None
 
