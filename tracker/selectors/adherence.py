@@ -118,9 +118,23 @@ def adherence_series(
                 share[i] = daily
                 cap[i] = per_day
 
-    due: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
-    for number, share in enumerate(shares):
-        due[owner[number]] = list(map(add, due[owner[number]], share))
+    lines_of: dict[int, list[int]] = {}
+    for number, pid in enumerate(owner):
+        lines_of.setdefault(pid, []).append(number)
+    due: dict[int, list[float]] = {}
+    for pid in ids:
+        numbers_of_patient = lines_of.get(pid)
+        if numbers_of_patient is None:
+            due[pid] = [0.0] * span
+        elif flexible.isdisjoint(numbers_of_patient):
+            # Whole doses only: the same sums in whatever order they are added.
+            lines = map(shares.__getitem__, numbers_of_patient)
+            due[pid] = list(map(sum, zip(*lines, strict=True)))
+        else:
+            series = [0.0] * span
+            for number in numbers_of_patient:
+                series = list(map(add, series, shares[number]))
+            due[pid] = series
 
     done: dict[int, list[float]] = {pid: [0.0] * span for pid in ids}
     if owner:
