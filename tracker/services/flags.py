@@ -79,11 +79,9 @@ FlagState = tuple[
 ]
 
 
-def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
-    """Each patient's open flags and latest resolved flag per kind, in two queries."""
-    states: dict[int, FlagState] = {pid: ({}, {}, {}) for pid in as_of}
-    for pk, pid, kind, severity, opened_on, summary, evidence, last_evaluated_on in (
-        Flag.objects.filter(AmongIds("patient_id", as_of))
+def _open_flags(ids: Ids) -> QuerySet[Any]:
+    return (
+        Flag.objects.filter(AmongIds("patient_id", ids))
         .exclude(status="resolved")
         .order_by()
         .values_list(
@@ -96,18 +94,41 @@ def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
             "evidence",
             "last_evaluated_on",
         )
-    ):
-        open_flags, _resolved, rows = states[pid]
-        rows[kind] = OpenFlagRow(pk, summary, evidence, last_evaluated_on)
-        open_flags[trends.FlagKind(kind)] = trends.OpenFlag(trends.Severity(severity), opened_on)
-    for kind, severity, resolved_on, pid in (
-        Flag.objects.filter(AmongIds("patient_id", as_of), status="resolved")
+    )
+
+
+def _resolved_flags(ids: Ids) -> QuerySet[Any]:
+    return (
+        Flag.objects.filter(AmongIds("patient_id", ids), status="resolved")
         .order_by("resolved_on", "id")
         .values_list("kind", "severity", "resolved_on", "patient_id")
+    )
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date column read without converters (SQLite gives its ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
+    """Each patient's open flags and latest resolved flag per kind, in two queries."""
+    states: dict[int, FlagState] = {pid: ({}, {}, {}) for pid in as_of}
+    evidence_field = Flag._meta.get_field("evidence")
+    for pk, pid, kind, severity, opened_on, summary, evidence, evaluated_on in batch_rows(
+        _open_flags, as_of
     ):
-        if resolved_on <= as_of[pid]:
+        open_flags, _resolved, rows = states[pid]
+        evidence = evidence_field.from_db_value(evidence, None, connection)  # type: ignore[attr-defined]
+        rows[kind] = OpenFlagRow(pk, summary, evidence, _day(evaluated_on))
+        open_flags[trends.FlagKind(kind)] = trends.OpenFlag(
+            trends.Severity(severity),
+            _day(opened_on),  # type: ignore[arg-type]
+        )
+    for kind, severity, resolved_on, pid in batch_rows(_resolved_flags, as_of):
+        resolved_day = _day(resolved_on)
+        if resolved_day is not None and resolved_day <= as_of[pid]:
             states[pid][1][trends.FlagKind(kind)] = trends.ResolvedFlag(
-                trends.Severity(severity), resolved_on
+                trends.Severity(severity), resolved_day
             )
     return states
 
