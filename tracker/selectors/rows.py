@@ -7,8 +7,10 @@ of those queries than the database took to answer it.
 The evaluation reads tens of thousands of small rows per batch of patients. Building a
 date object for every row (parsed from text on SQLite, in Python) and passing every value
 through Django's converters were about a third of its time. So the batch reads run the
-ORM's own SQL unconverted, and ask the database for each row's day as a number of days
-from the start of the window (``DayNumber``), which is a list position as it stands.
+ORM's own SQL unconverted (``batch_rows``, built once per process for each window), ask
+the database for each row's day as a number of days from the start of the window
+(``DayNumber``), which is a list position as it stands, and take the most numerous rows
+packed, a patient's check-ins as one short text (``Characters``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, CombinedExpression
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
@@ -412,7 +414,8 @@ class Characters(Func):
     """Small whole numbers (0 to 253, or NULL) as the characters of one text, in order.
 
     Each value is stored as the code point ``value + 2`` (NULL as 1), so the text encodes
-    to Latin-1 bytes one per value; ``packed_columns`` reads it back.
+    to Latin-1 bytes one per value; ``packed_columns`` reads it back. Only for values the
+    database keeps in that range (ratings, half hours of sleep, ``day_characters``).
     """
 
     output_field = TextField()
@@ -441,8 +444,6 @@ class Characters(Func):
 def day_characters(day_number: Func) -> tuple[Func, Func]:
     """A day number (0 to about 64,000) as two values for ``Characters``: how many whole
     ``PACKED_BASE`` days, and the rest."""
-    from django.db.models.expressions import CombinedExpression
-
     whole = CombinedExpression(day_number, "/", Value(PACKED_BASE), output_field=IntegerField())
     rest = CombinedExpression(day_number, "%%", Value(PACKED_BASE), output_field=IntegerField())
     return whole, rest

@@ -1,8 +1,10 @@
 """Feeding the pure trend rules: each patient's recent history as a ``PatientWindow``.
 
 A batch of patients costs a fixed number of queries (check-ins, sessions, adherence, last
-activity of those quiet in the lookback, programs), whatever the batch size or the length
-of their histories, and only the lookback the rules need is read.
+activity of those quiet in the lookback, programs, and the sessions again as rows for
+anyone with two on one day), whatever the batch size or the length of their histories,
+and only the lookback the rules need is read. Check-ins and sessions come packed, one
+text per patient (see ``rows.Characters``), and reach the rules as columns.
 """
 
 from __future__ import annotations
