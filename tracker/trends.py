@@ -49,6 +49,10 @@ class Severity(StrEnum):
 _SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
 
 
+# The longest window a clinic may set, in days: ten years, far beyond any clinical use.
+MAX_WINDOW_DAYS = 3650
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Every number the rules use, with PRODUCT.md's defaults.
@@ -152,6 +156,10 @@ class Thresholds:
                 values[key] = float(raw)
             if values[key] < 0 and key != "settle_morning_min_session_rise":
                 raise ValueError(f"threshold {key!r} must not be negative, got {raw!r}")
+            if key.endswith("_days") and values[key] > MAX_WINDOW_DAYS:
+                raise ValueError(
+                    f"threshold {key!r} must be at most {MAX_WINDOW_DAYS} days, got {raw!r}"
+                )
         return cls(**values)
 
     @functools.cached_property  # read by every rule for every patient
@@ -355,7 +363,7 @@ class PatientWindow:
 
     ``last_activity`` is the last local date with a check-in or a session, however old.
     ``adherence`` holds one entry per day of the lookback on which the program ran.
-    Entries after ``as_of`` may be present (see ``until``); the rules never read them.
+    Entries after ``as_of`` may be present (see ``until``); no rule's result depends on them.
     """
 
     as_of: date
@@ -371,9 +379,9 @@ class PatientWindow:
     def until(self, day: date) -> PatientWindow:
         """The same history as the daily job saw it on an earlier ``day``.
 
-        The history itself is shared, not cut at ``day``: no rule reads past the window's
-        ``as_of`` (a test holds every rule to that), and copying it for each patient judged
-        on yesterday cost the nightly batch as much as a rule.
+        The history itself is shared, not cut at ``day``: no rule's result depends on what
+        comes after the window's ``as_of`` (a test holds every rule to that), and copying it
+        for each patient judged on yesterday cost the nightly batch as much as a rule.
         """
         if day == self.as_of and (self.last_activity is None or self.last_activity <= day):
             return self
@@ -960,8 +968,7 @@ def adherence_drop(window: PatientWindow, t: Thresholds) -> Finding | None:
         return None
     first = max(_earliest(window, t), started)
     # The days as columns. Each span judged below (from ``first`` to ``end`` at most) is
-    # then two bisections and two sums of a slice, added up in the same order as
-    # adherence_pct would (so to the same last digit).
+    # then two bisections and two sums of a slice.
     columns = AdherenceColumns.of(window.adherence)
     dates, dues, dones = columns.dates, columns.dues, columns.dones
 

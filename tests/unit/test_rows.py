@@ -182,3 +182,11 @@ def test_a_batch_read_is_built_once_and_answers_each_batch_for_its_own_ids(pat, 
     assert batch_rows(counted, [pia.pk], day + timedelta(days=1)) == []
     assert len(compiled) == 2
     assert raw_rows(_checkin_days([pat.pk, pia.pk], since)) == [(pat.pk, 3), (pia.pk, 6)]
+
+
+def test_a_batch_read_that_does_not_filter_by_its_ids_is_refused(pat):
+    def everyone(ids, since):
+        return DailyCheckin.objects.filter(local_date__gte=since).values_list("patient_id")
+
+    with pytest.raises(ValueError, match="AmongIds"):
+        batch_rows(everyone, [pat.pk], pat.local_today())

@@ -823,6 +823,7 @@ def test_it_rejects_an_unknown_threshold_by_name():
         {"quiet_low_days": -1},
         {"pain_creep_baseline": 2},
         {"min_checkins": True},
+        {"adherence_prior_days": 70000},  # windows stop at ten years
     ],
 )
 def test_it_rejects_a_threshold_of_the_wrong_kind(overrides):

@@ -41,7 +41,10 @@ from django.db.transaction import TransactionManagementError
 
 
 class Ids(list[int]):
-    """A batch's integer ids, sent to the database as one parameter (see ``AmongIds``)."""
+    """A batch's integer ids, sent to the database as one parameter (see ``AmongIds``).
+
+    Not to be changed once made: SQLite is sent the JSON of the ids as first asked for.
+    """
 
     @functools.cached_property
     def as_json(self) -> str:
@@ -324,6 +327,9 @@ def batch_rows[**P](
         except EmptyResultSet:
             return []
         slots = tuple(i for i, p in enumerate(params) if p is ids or p is ids.as_json)
+        if not slots:
+            # Built without them, the SQL would answer every later batch for the first one's ids.
+            raise ValueError(f"{read.__name__} must filter with AmongIds on the ids it is given")
         if len(_BATCH_READS) >= _BATCH_READS_KEPT:
             _BATCH_READS.clear()
         known = _BATCH_READS[key] = (queryset.db, sql, tuple(params), slots)

@@ -105,11 +105,6 @@ def _resolved_flags(ids: Ids) -> QuerySet[Any]:
     )
 
 
-def _day(value: date | str | None) -> date | None:
-    """A date column read without converters (SQLite gives its ISO text)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
     """Each patient's open flags and latest resolved flag per kind, in two queries."""
     states: dict[int, FlagState] = {pid: ({}, {}, {}) for pid in as_of}
@@ -119,16 +114,13 @@ def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
     ):
         open_flags, _resolved, rows = states[pid]
         evidence = evidence_field.from_db_value(evidence, None, connection)  # type: ignore[attr-defined]
-        rows[kind] = OpenFlagRow(pk, summary, evidence, _day(evaluated_on))
-        open_flags[trends.FlagKind(kind)] = trends.OpenFlag(
-            trends.Severity(severity),
-            _day(opened_on),  # type: ignore[arg-type]
-        )
+        rows[kind] = OpenFlagRow(pk, summary, evidence, evaluated_on)
+        # Date columns come as dates on both engines (Python's sqlite3 module parses them).
+        open_flags[trends.FlagKind(kind)] = trends.OpenFlag(trends.Severity(severity), opened_on)
     for kind, severity, resolved_on, pid in batch_rows(_resolved_flags, as_of):
-        resolved_day = _day(resolved_on)
-        if resolved_day is not None and resolved_day <= as_of[pid]:
+        if resolved_on is not None and resolved_on <= as_of[pid]:
             states[pid][1][trends.FlagKind(kind)] = trends.ResolvedFlag(
-                trends.Severity(severity), resolved_day
+                trends.Severity(severity), resolved_on
             )
     return states
 
