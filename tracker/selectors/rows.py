@@ -413,7 +413,8 @@ class IsoDate(Func):
 # bytes, and turns each column into numbers with one lookup per value, in C.
 
 PACKED_BASE = 254  # values 0-253 per character: code points 2-255 (1 is NULL; 0 never)
-_UNPACKED: list[int | None] = [None, None, *range(PACKED_BASE)]
+# Code point -> value for packed whole numbers (see ``Characters``).
+PACKED_NUMBERS: list[int | None] = [None, None, *range(PACKED_BASE)]
 
 
 class Characters(Func):
@@ -461,7 +462,7 @@ def packed_columns(text: str, width: int) -> list[bytes]:
     return [data[field::width] for field in range(width)]
 
 
-def unpacked(column: bytes, lookup: list[Any] = _UNPACKED) -> list[Any]:
+def unpacked(column: bytes, lookup: list[Any] = PACKED_NUMBERS) -> list[Any]:
     """A packed column's values: numbers, and None for NULL (or ``lookup[code]``)."""
     return list(map(lookup.__getitem__, column))
 

@@ -10,7 +10,7 @@ text per patient (see ``rows.Characters``), and reach the rules as columns.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from itertools import compress
 from operator import le
@@ -24,6 +24,7 @@ from tracker.models import Clinic, DailyCheckin, Program, Session
 from tracker.selectors.adherence import adherence_series
 from tracker.selectors.rows import (
     PACKED_BASE,
+    PACKED_NUMBERS,
     AmongIds,
     Characters,
     DayNumber,
@@ -142,44 +143,53 @@ def _checkin_columns(
 
 
 def _packed_checkins(ids: Ids, start: date, end: date) -> QuerySet[Any]:
-    return (
+    return _packed_by_patient(
         DailyCheckin.objects.filter(
             AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
-        )
-        .order_by()
+        ),
+        start,
+        "pain",
+        "worst_pain",
+        Cast(F("sleep_hours") * 2, IntegerField()),
+        "sleep_quality",
+        "stress",
+    )
+
+
+def _packed_by_patient(rows: QuerySet[Any], start: date, *fields: Any) -> QuerySet[Any]:
+    """Each patient's ``rows`` as one packed text (see ``Characters``): per row its day
+    from ``start`` in two characters, then ``fields``."""
+    return (
+        rows.order_by()
         .values("patient_id")
         .annotate(
             records=StringAgg(
-                Characters(
-                    *day_characters(DayNumber("local_date", start)),
-                    "pain",
-                    "worst_pain",
-                    Cast(F("sleep_hours") * 2, IntegerField()),
-                    "sleep_quality",
-                    "stress",
-                ),
-                Value(""),
+                Characters(*day_characters(DayNumber("local_date", start)), *fields), Value("")
             )
         )
         .values_list("patient_id", "records")
     )
 
 
+def _unpacked_records(
+    records: str, days: list[date], lookup: list[date | None], values: Sequence[list[Any]]
+) -> tuple[list[date], list[list[Any]]]:
+    """One patient's packed text as the dates and a column per field, each field read
+    through its lookup in ``values`` (``PACKED_NUMBERS`` for whole numbers)."""
+    whole, rest, *fields = packed_columns(records, 2 + len(values))
+    columns = [unpacked(field, by_code) for field, by_code in zip(fields, values, strict=True)]
+    return unpacked_days(whole, rest, days, lookup), columns
+
+
+_CHECKIN_VALUES = (PACKED_NUMBERS, PACKED_NUMBERS, _SLEEP_HOURS, PACKED_NUMBERS, PACKED_NUMBERS)
+_SESSION_VALUES = (PACKED_NUMBERS, PACKED_NUMBERS)
+
+
 def checkins_unpacked(
     records: str, days: list[date], lookup: list[date | None]
 ) -> trends.CheckinColumns:
     """One patient's packed check-ins (see ``_checkin_columns``) as columns, in date order."""
-    whole, rest, pain, worst, sleep, quality, stress = packed_columns(records, 7)
-    dates, columns = _in_date_order(
-        unpacked_days(whole, rest, days, lookup),
-        [
-            unpacked(pain),
-            unpacked(worst),
-            unpacked(sleep, _SLEEP_HOURS),
-            unpacked(quality),
-            unpacked(stress),
-        ],
-    )
+    dates, columns = _in_date_order(*_unpacked_records(records, days, lookup, _CHECKIN_VALUES))
     return trends.CheckinColumns(dates, *columns)
 
 
@@ -197,12 +207,11 @@ def _session_columns(
     lookup = day_lookup(days)
     two_a_day = []
     for pid, records in packed:
-        whole, rest, before, after = packed_columns(records, 4)
-        dates = unpacked_days(whole, rest, days, lookup)
+        dates, columns = _unpacked_records(records, days, lookup, _SESSION_VALUES)
         if len(set(dates)) < len(dates):
             two_a_day.append(pid)
             continue
-        dates, columns = _in_date_order(dates, [unpacked(before), unpacked(after)])
+        dates, columns = _in_date_order(dates, columns)
         by_patient[pid] = trends.SessionColumns(dates, *columns)
     if two_a_day:
         by_patient |= _per_patient(
@@ -227,19 +236,8 @@ def _sessions_between(ids: Iterable[int], start: date, end: date) -> QuerySet[Se
 
 
 def _packed_sessions(ids: Ids, start: date, end: date) -> QuerySet[Any]:
-    return (
-        _sessions_between(ids, start, end)
-        .order_by()
-        .values("patient_id")
-        .annotate(
-            records=StringAgg(
-                Characters(
-                    *day_characters(DayNumber("local_date", start)), "pain_before", "pain_after"
-                ),
-                Value(""),
-            )
-        )
-        .values_list("patient_id", "records")
+    return _packed_by_patient(
+        _sessions_between(ids, start, end), start, "pain_before", "pain_after"
     )
 
 
