@@ -761,14 +761,16 @@ def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
     )
 
 
+def _flared(before: int, after: int, t: Thresholds) -> bool:
+    """Pain after a session high, and well above pain before it."""
+    return after >= t.settle_after_min and after - before >= t.settle_after_rise
+
+
 def _may_not_settle(session: SessionPain, t: Thresholds) -> bool:
     """Whether a session flared, or raised pain enough to be judged the next morning: only
     those can fail to settle, so with too few of them there is nothing more to look at."""
     before, after = session.pain_before or 0, session.pain_after or 0
-    rise = after - before
-    return rise >= t.settle_morning_min_session_rise or (
-        after >= t.settle_after_min and rise >= t.settle_after_rise
-    )
+    return after - before >= t.settle_morning_min_session_rise or _flared(before, after, t)
 
 
 def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
@@ -798,7 +800,7 @@ def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
     hits: list[dict[str, Any]] = []
     for s in last:
         before, after = s.pain_before or 0, s.pain_after or 0
-        flared = after >= t.settle_after_min and after - before >= t.settle_after_rise
+        flared = _flared(before, after, t)
         next_day = checkins.position(s.date + timedelta(days=1))
         morning = None if next_day is None else checkins.pain[next_day]
         median: float | None = None
