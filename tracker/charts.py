@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.selectors.adherence import AdherenceDay, adherence_percent
+from tracker.selectors.adherence import AdherenceDay
 
 INK = "#1d2430"
 MUTED = "#5b6473"
@@ -214,9 +214,8 @@ def adherence_summary_text(days: Sequence[AdherenceDay]) -> str:
         return _("No exercises were due in this period.")
     all_done = sum(1 for d in due_days if _day_state(d) == "all")
     some_done = sum(1 for d in due_days if _day_state(d) == "some")
-    # The same arithmetic as the 7- and 28-day percentages: "N days a week" exercises spread
-    # their due over the week, so one day's done may exceed that day's share.
-    percent = round(adherence_percent(days) or 0.0)
+    # Counts of days only: adherence (done ÷ due) is the 7- and 28-day figure shown beside
+    # the calendar, never worked out again here.
     parts = [
         ngettext(
             "Exercises were due on %(due)s of %(days)s days, from %(first)s to %(last)s.",
@@ -230,8 +229,8 @@ def adherence_summary_text(days: Sequence[AdherenceDay]) -> str:
             "last": _day(days[-1].day),
         },
         ngettext(
-            "All of them were done on %(count)s day.",
-            "All of them were done on %(count)s days.",
+            "Everything was done on %(count)s day.",
+            "Everything was done on %(count)s days.",
             all_done,
         )
         % {"count": all_done},
@@ -245,7 +244,6 @@ def adherence_summary_text(days: Sequence[AdherenceDay]) -> str:
             )
             % {"count": some_done}
         )
-    parts.append(_("Overall, %(percent)s%% of what was due was done.") % {"percent": percent})
     return " ".join(parts)
 
 
@@ -259,7 +257,7 @@ def _legend_icon(state: str) -> str:
 def adherence_calendar(days: Sequence[AdherenceDay]) -> SafeString:
     """A month-style grid (Monday first) of what was done each day, in a <figure>."""
     summary = adherence_summary_text(days)
-    title = _("Exercises done each day")
+    title = _("Days with everything done")
     if not days:
         return format_html(
             '<figure class="chart calendar"><figcaption><strong class="chart-label">{}</strong> '
@@ -306,7 +304,7 @@ def adherence_calendar(days: Sequence[AdherenceDay]) -> SafeString:
             words,
         )
         for state, words in (
-            ("all", _("all done")),
+            ("all", _("everything done")),
             ("some", _("some done")),
             ("none", _("none done")),
             ("rest", _("nothing due")),

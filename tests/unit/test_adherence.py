@@ -6,7 +6,12 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import make_exercise
-from tracker.selectors.adherence import adherence_days, adherence_percent, adherence_summary
+from tracker.selectors.adherence import (
+    adherence_days,
+    adherence_figures_on,
+    adherence_percent,
+    adherence_windows,
+)
 from tracker.services.logbook import exercise_log_record, session_start
 from tracker.services.prescribing import (
     DosageSpec,
@@ -154,6 +159,54 @@ def test_it_summarises_7_and_28_days_in_a_fixed_number_of_queries(
         program=program, exercise=make_exercise(), dosage=DosageSpec(2, 10, None), valid_from=MONDAY
     )
     with django_assert_num_queries(2):
-        summary = adherence_summary([pat.pk, pia.pk], MONDAY + timedelta(days=10))
-    assert summary[pat.pk]["adherence_7d"] == 0.0
-    assert summary[pia.pk]["adherence_28d"] is None
+        figures = adherence_figures_on([pat.pk, pia.pk], MONDAY + timedelta(days=10))
+    assert figures[pat.pk].adherence_7d == 0.0
+    assert figures[pia.pk].adherence_28d is None
+
+
+def test_a_day_s_credit_never_changes_with_where_the_window_ends(pat, program):
+    """Caseload (to yesterday), record and a replay of the nightly job read windows that end
+    on different days; an "N days a week" exercise done early in the week must count the
+    same in each, or one patient shows two adherence figures."""
+    squat = prescription_add(
+        program=program,
+        exercise=make_exercise("chair-squat"),
+        dosage=DosageSpec(2, 10, None, days_per_week=3),
+        valid_from=MONDAY,
+    )
+    for offset in (0, 1, 2, 7, 9):  # Mon-Wed, then Mon and Wed of the next week
+        do(pat, squat, MONDAY + timedelta(days=offset))
+    whole = days_of(program, MONDAY, MONDAY + timedelta(days=13))
+    for last in range(13):
+        head = days_of(program, MONDAY, MONDAY + timedelta(days=last))
+        assert head == whole[: last + 1], last
+    # Done three times in a week of three: Wednesday counts in full, not the 3/7 shares of
+    # Monday to Wednesday.
+    assert [d.done for d in whole[:7]] == [1, 1, 1, 0, 0, 0, 0]
+
+
+def test_a_new_patient_s_window_says_how_many_days_were_due(pat, program):
+    bridge = prescription_add(
+        program=program, exercise=make_exercise(), dosage=DosageSpec(2, 10, None), valid_from=MONDAY
+    )
+    for offset in (0, 1, 2):
+        do(pat, bridge, MONDAY + timedelta(days=offset))
+    figures = adherence_figures_on([pat.pk], MONDAY + timedelta(days=4))[pat.pk]
+    assert figures.last_7.days_due == 4 and figures.last_7.is_partial
+    assert figures.adherence_7d == 75.0  # 3 of the 4 days due, not 3 of 7
+    assert (figures.last_7.start, figures.last_7.end) == (
+        MONDAY - timedelta(days=3),
+        MONDAY + timedelta(days=3),
+    )
+    before = adherence_figures_on([pat.pk], MONDAY)[pat.pk]
+    assert before.adherence_7d is None and not before.last_7.is_partial
+
+
+def test_each_patient_is_measured_to_their_own_yesterday(pat, pia, program):
+    """A therapist's caseload holds patients whose local dates differ right now."""
+    pia.user.timezone = "Pacific/Kiritimati"  # UTC+14: tomorrow for most of the day
+    pia.user.save(update_fields=["timezone"])
+    figures = adherence_windows([pat, pia])
+    assert figures[pat.pk].today == pat.local_today()
+    assert figures[pia.pk].today == pia.local_today()
+    assert figures[pia.pk].last_7.end == pia.local_today() - timedelta(days=1)

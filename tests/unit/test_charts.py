@@ -90,10 +90,11 @@ def test_the_calendar_starts_weeks_on_monday():
     assert first.group(1) == str(2 * 44)
 
 
-def test_the_calendar_summary_uses_the_adherence_arithmetic():
+def test_the_calendar_counts_days_with_everything_done_and_never_says_adherence():
     html = adherence_calendar(calendar_days([100, 100, 50, 0]))
-    assert "All of them were done on 2 days. Some were done on 1 day." in html
-    assert "Overall, 62% of what was due was done." in html
+    assert "Days with everything done" in html
+    assert "Everything was done on 2 days. Some were done on 1 day." in html
+    assert "%" not in html.split("<svg")[0] and "adherence" not in html.lower()
 
 
 def test_an_empty_calendar_says_so():

@@ -36,7 +36,7 @@ def test_it_charts_pain_sleep_stress_and_adherence(as_alice, history):
     page = as_alice.get(url(history)).content.decode()
     for label in ("Pain now (0–10)", "Sleep quality (0–10)", "Stress (0–10)", "Sleep"):
         assert f'<strong class="chart-label">{label}</strong>' in page
-    assert "Exercises done each day" in page
+    assert "Days with everything done" in page
     assert page.count('class="chart-svg') >= 5
 
 

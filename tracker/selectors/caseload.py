@@ -36,7 +36,7 @@ from django.utils import timezone
 from tracker.access import patients_visible_to
 from tracker.models import DailyCheckin, Flag, FlagKind, PatientProfile, Program, Session, User
 from tracker.models.flags import SEVERITY_RANK, Severity
-from tracker.selectors.adherence import adherence_summary
+from tracker.selectors.adherence import AdherenceFigures, adherence_windows
 
 OPEN_STATUSES = (Flag.Status.OPEN, Flag.Status.ACKNOWLEDGED)
 # No check-in and no session for this many days counts as gone quiet (the low threshold of
@@ -69,12 +69,19 @@ class CaseloadRow:
     patient: PatientProfile
     program_title: str | None
     program_status: str | None
-    adherence_7d: float | None = None
-    adherence_28d: float | None = None
+    adherence: AdherenceFigures | None = None
     pain_7d: float | None = None
     pain_baseline: float | None = None
     last_activity: date | None = None
     open_flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def adherence_7d(self) -> float | None:
+        return self.adherence.adherence_7d if self.adherence else None
+
+    @property
+    def adherence_28d(self) -> float | None:
+        return self.adherence.adherence_28d if self.adherence else None
 
     @property
     def pain_trend(self) -> str | None:
@@ -214,13 +221,6 @@ def _local_today_groups(patients: Sequence[PatientProfile]) -> dict[date, list[i
     return groups
 
 
-def _adherence(patients: Sequence[PatientProfile]) -> dict[int, dict[str, float | None]]:
-    result: dict[int, dict[str, float | None]] = {}
-    for today, ids in _local_today_groups(patients).items():
-        result.update(adherence_summary(ids, today))
-    return result
-
-
 def pain_means(patients: Sequence[PatientProfile]) -> dict[int, tuple[float | None, float | None]]:
     """Per patient: (mean pain of the last 7 days, mean of the 14 days before).
 
@@ -279,7 +279,7 @@ def caseload_rows(patients: Sequence[PatientProfile]) -> list[CaseloadRow]:
     """The figures of each patient's row, in four queries for the whole list."""
     patients = list(patients)
     ids = [p.pk for p in patients]
-    adherence = _adherence(patients)
+    adherence = adherence_windows(patients)
     pain = pain_means(patients)
     flags: dict[int, list[Flag]] = defaultdict(list)
     for flag in Flag.objects.filter(patient_id__in=ids, status__in=OPEN_STATUSES):
@@ -287,14 +287,12 @@ def caseload_rows(patients: Sequence[PatientProfile]) -> list[CaseloadRow]:
     rows = []
     for p in patients:
         pain_7d, pain_baseline = pain.get(p.pk, (None, None))
-        figures = adherence.get(p.pk, {})
         rows.append(
             CaseloadRow(
                 patient=p,
                 program_title=getattr(p, "program_title", None),
                 program_status=getattr(p, "program_status", None),
-                adherence_7d=figures.get("adherence_7d"),
-                adherence_28d=figures.get("adherence_28d"),
+                adherence=adherence.get(p.pk),
                 pain_7d=pain_7d,
                 pain_baseline=pain_baseline,
                 last_activity=getattr(p, "last_activity", None),
@@ -318,10 +316,11 @@ def caseload_page(
     patients = caseload_queryset(user, filters)
     if filters.sort == "adherence":
         everyone = list(patients.order_by("user__full_name", "user__email"))
-        adherence = _adherence(everyone)
+        adherence = adherence_windows(everyone)
 
         def lowest_first(p: PatientProfile) -> tuple[bool, float]:
-            value = adherence.get(p.pk, {}).get("adherence_7d")
+            figures = adherence.get(p.pk)
+            value = figures.adherence_7d if figures else None
             return (value is None, value if value is not None else 0.0)
 
         everyone.sort(key=lowest_first)

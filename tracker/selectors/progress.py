@@ -8,7 +8,7 @@ from typing import Any
 
 from tracker.insights import CheckinDay, Insight, pain_link
 from tracker.models import DailyCheckin, PatientProfile
-from tracker.selectors.adherence import AdherenceDay, adherence_days, adherence_percent
+from tracker.selectors.adherence import AdherenceDay, AdherenceFigures, adherence_figures_on
 
 PROGRESS_DAYS = 28
 # The pain–sleep–stress sentence looks further back than the charts: with ≥ 5 days needed
@@ -27,12 +27,22 @@ class Progress:
     sleep_quality: Series
     sleep_hours: Series
     stress: Series
-    adherence: list[AdherenceDay]  # PROGRESS_DAYS days ending yesterday
-    adherence_7d: float | None
-    adherence_28d: float | None
+    adherence_figures: AdherenceFigures  # the 7- and 28-day figures every screen shows
     checkin_count: int
     insight: Insight | None
     recent_checkins: list[dict[str, Any]]  # the last week's check-ins, newest first
+
+    @property
+    def adherence(self) -> list[AdherenceDay]:  # PROGRESS_DAYS days ending yesterday
+        return self.adherence_figures.days
+
+    @property
+    def adherence_7d(self) -> float | None:
+        return self.adherence_figures.adherence_7d
+
+    @property
+    def adherence_28d(self) -> float | None:
+        return self.adherence_figures.adherence_28d
 
     @property
     def sleep_hours_max(self) -> int:
@@ -57,11 +67,8 @@ def progress_for_patient(patient: PatientProfile, today: date) -> Progress:
     def series(field: str) -> Series:
         return [(day, float(by_day[day][field]) if day in by_day else None) for day in days]
 
-    # The calendar and both percentages end yesterday: today is not over yet, and one screen
-    # must never show two different numbers for the same four weeks.
-    adherence = adherence_days([patient.pk], start - timedelta(days=1), today - timedelta(days=1))[
-        patient.pk
-    ]
+    # The calendar and both percentages end yesterday, as on every screen: today is not over.
+    figures = adherence_figures_on([patient.pk], today)[patient.pk]
     return Progress(
         start=start,
         end=today,
@@ -70,9 +77,7 @@ def progress_for_patient(patient: PatientProfile, today: date) -> Progress:
         sleep_quality=series("sleep_quality"),
         sleep_hours=series("sleep_hours"),
         stress=series("stress"),
-        adherence=adherence,
-        adherence_7d=adherence_percent(adherence[-7:]),
-        adherence_28d=adherence_percent(adherence),
+        adherence_figures=figures,
         checkin_count=sum(1 for day in days if day in by_day),
         recent_checkins=sorted(
             (row for row in rows if row["local_date"] > today - timedelta(days=7)),

@@ -22,7 +22,12 @@ from tracker.models import (
     Session,
     TherapistNote,
 )
-from tracker.selectors.adherence import AdherenceDay, adherence_days, adherence_percent
+from tracker.selectors.adherence import (
+    AdherenceDay,
+    AdherenceFigures,
+    adherence_days,
+    figures_from_days,
+)
 
 WINDOWS = (14, 28, 56, 90)
 DEFAULT_WINDOW = 28
@@ -70,9 +75,16 @@ class PatientRecord:
     sessions: list[Session]  # in the window, newest first, with their logs
     flags: list[Flag]  # every flag ever, open first, with their events
     notes: list[TherapistNote]
-    adherence: list[AdherenceDay]  # the window, oldest first, ending today
-    adherence_7d: float | None
-    adherence_28d: float | None
+    adherence: list[AdherenceDay]  # the window's days, oldest first, ending yesterday
+    adherence_figures: AdherenceFigures  # the 7- and 28-day figures every screen shows
+
+    @property
+    def adherence_7d(self) -> float | None:
+        return self.adherence_figures.adherence_7d
+
+    @property
+    def adherence_28d(self) -> float | None:
+        return self.adherence_figures.adherence_28d
 
     @property
     def window_start(self) -> date:
@@ -175,10 +187,11 @@ def patient_record(patient: PatientProfile, *, window_days: int = DEFAULT_WINDOW
         .select_related("author")
         .order_by("-created_at")[:50]
     )
-    # 29 days back so the 28-day figure can end yesterday, like the caseload's.
-    first = min(start, today - timedelta(days=28))
-    days = adherence_days([patient.pk], first, today)[patient.pk]
-    completed = days[:-1]  # today is not over yet
+    # Adherence ends yesterday, like every other screen's: today is not over yet. One read
+    # serves the calendar of the window and the 7- and 28-day figures.
+    yesterday = today - timedelta(days=1)
+    first = yesterday - timedelta(days=max(window_days, 28) - 1)
+    days = adherence_days([patient.pk], first, yesterday)[patient.pk]
     return PatientRecord(
         patient=patient,
         today=today,
@@ -189,7 +202,6 @@ def patient_record(patient: PatientProfile, *, window_days: int = DEFAULT_WINDOW
         sessions=sessions,
         flags=flags,
         notes=notes,
-        adherence=[d for d in days if d.day >= start],
-        adherence_7d=adherence_percent(completed[-7:]),
-        adherence_28d=adherence_percent(completed[-28:]),
+        adherence=days[-window_days:],
+        adherence_figures=figures_from_days(today, days),
     )
