@@ -223,9 +223,7 @@ def _versions_in_force(ids: list[int], start: date, end: date) -> list[Version]:
         )
     )
     return [
-        Version(
-            pk, pid, line, began, phase_end, status, _utc_day(updated), *rest
-        )  # fmt: skip
+        Version(pk, pid, line, began, phase_end, status, _utc_day(updated), *rest)  # fmt: skip
         for pk, pid, line, began, phase_end, status, updated, *rest in rows
     ]
 
