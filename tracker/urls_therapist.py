@@ -27,6 +27,11 @@ urlpatterns = [
         name="therapist-export-checkins",
     ),
     path(
+        "patients/<int:patient_id>/export/adherence.csv",
+        record.export_adherence,
+        name="therapist-export-adherence",
+    ),
+    path(
         "patients/<int:patient_id>/export/sessions.csv",
         record.export_sessions,
         name="therapist-export-sessions",

@@ -157,6 +157,7 @@ MATRIX: dict[str, Case] = {
     "therapist-record":            get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-note-create":      post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-export-checkins":   get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
+    "therapist-export-adherence":  get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-export-sessions":   get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-report":            get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-invite-resend":    post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501

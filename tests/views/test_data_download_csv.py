@@ -13,7 +13,14 @@ from tracker.models import AuditEvent, DailyCheckin, Session
 
 pytestmark = pytest.mark.django_db
 URL = reverse("patient-data-csv")
-FILES = ["checkins.csv", "sessions.csv", "exercise_logs.csv", "programs.csv", "flags.csv"]
+FILES = [
+    "checkins.csv",
+    "sessions.csv",
+    "exercise_logs.csv",
+    "programs.csv",
+    "flags.csv",
+    "adherence.csv",
+]
 
 
 @pytest.fixture

@@ -336,3 +336,29 @@ def adherence_figures_on(patient_ids: Iterable[int], today: date) -> dict[int, A
         pid: figures_from_days(today, days)
         for pid, days in adherence_days(patient_ids, first, yesterday).items()
     }
+
+
+# An export covers at most this much history: the figures a therapist reads go back 28
+# days, and a year shows the whole course of a typical home program.
+HISTORY_DAYS = 365
+
+
+def adherence_history(patient: PatientProfile) -> tuple[AdherenceFigures, list[AdherenceDay]]:
+    """The 7- and 28-day figures and every day behind them, from the first program's start
+    (a year back at most) to yesterday: what the exports write, from the same arithmetic as
+    every screen."""
+    today = patient.local_today()
+    yesterday = today - timedelta(days=1)
+    first_start = (
+        Program.objects.filter(patient=patient)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)[:1]
+    )
+    since = yesterday - timedelta(days=HISTORY_DAYS - 1)
+    if not first_start:
+        since = today  # no program yet: no day has anything due
+    elif first_start[0] > since:
+        since = first_start[0]
+    first = min(since, yesterday - timedelta(days=max(WINDOW_DAYS) - 1))
+    days = adherence_days([patient.pk], first, yesterday)[patient.pk]
+    return figures_from_days(today, days), [d for d in days if d.day >= since]

@@ -27,11 +27,22 @@ from tracker.models import (
     Session,
     User,
 )
+from tracker.selectors.adherence import adherence_history
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection):
 # such cells get a leading apostrophe, which spreadsheets show as plain text.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
+ADHERENCE_HEADER = [
+    "patient_email",
+    "date",
+    "occurrences_due",
+    "occurrences_done",
+    "adherence_percent",
+    "everything_done",
+    "adherence_7d_to_yesterday",
+    "adherence_28d_to_yesterday",
+]
 CHECKIN_HEADER = [
     "patient_email",
     "date",
@@ -173,6 +184,30 @@ def checkin_rows(patient: PatientProfile) -> Iterator[list[str]]:
             c.stress,
             c.note,
         )
+
+
+def adherence_rows(patient: PatientProfile) -> Iterator[list[str]]:
+    """One row per day to yesterday: what was due and done, from the one adherence selector.
+    The last two columns repeat the 7- and 28-day figures every screen shows, so a sheet
+    never has to work them out again (and cannot work them out differently)."""
+    email = patient.user.email
+    figures, days = adherence_history(patient)
+    yield ADHERENCE_HEADER
+    for day in days:
+        yield safe_row(
+            email,
+            day.day.isoformat(),
+            f"{day.due:.2f}",
+            f"{day.done:.2f}",
+            "" if day.percent is None else f"{day.percent:.1f}",
+            1 if day.everything_done else 0,
+            _percent(figures.adherence_7d),
+            _percent(figures.adherence_28d),
+        )
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
 
 
 def session_rows(patient: PatientProfile) -> Iterator[list[str]]:

@@ -32,6 +32,7 @@ from tracker.models import (
     TherapistNote,
     User,
 )
+from tracker.selectors.adherence import adherence_history
 from tracker.selectors.export import programs_with_versions
 from tracker.services.audit import AUDIT_ACTIONS
 
@@ -291,6 +292,23 @@ def _deletion_requests(patient: PatientProfile) -> list[dict[str, Any]]:
     ]
 
 
+def _adherence(patient: PatientProfile) -> dict[str, Any]:
+    figures, days = adherence_history(patient)
+    return {
+        "last_7_days_to_yesterday_percent": figures.adherence_7d,
+        "last_28_days_to_yesterday_percent": figures.adherence_28d,
+        "by_day": [
+            {
+                "date": iso(day.day),
+                "occurrences_due": round(day.due, 2),
+                "occurrences_done": round(day.done, 2),
+                "everything_done": day.everything_done,
+            }
+            for day in days
+        ],
+    }
+
+
 def patient_data(patient: PatientProfile) -> dict[str, Any]:
     """The whole record of one patient as plain JSON-ready values."""
     user = patient.user
@@ -327,6 +345,7 @@ def patient_data(patient: PatientProfile) -> dict[str, Any]:
         "programs": _programs(patient),
         "sessions": _sessions(patient),
         "checkins": _checkins(patient),
+        "adherence": _adherence(patient),
         "flags": _flags(patient),
         "notes_by_your_care_team": _care_team_notes(patient),
         "notifications": _notifications(user),

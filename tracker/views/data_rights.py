@@ -24,6 +24,7 @@ from tracker.models import DeletionRequest, PatientProfile, User
 from tracker.patient_forms import DeletionRequestForm
 from tracker.selectors.data_rights import deletion_requests_decided, deletion_requests_pending
 from tracker.selectors.export import (
+    adherence_rows,
     checkin_rows,
     csv_zip,
     export_filename,
@@ -84,6 +85,7 @@ def download_csv(request: HttpRequest) -> HttpResponse:
             "exercise_logs.csv": session_rows(patient),
             "programs.csv": program_rows(patient),
             "flags.csv": flag_rows(patient),
+            "adherence.csv": adherence_rows(patient),
         }
     )
     audit_record(

@@ -20,7 +20,13 @@ from django.views.decorators.vary import vary_on_headers
 from tracker import charts
 from tracker.access import patient_for_therapist, therapist_required
 from tracker.models import PatientProfile
-from tracker.selectors.export import checkin_rows, csv_lines, export_filename, session_rows
+from tracker.selectors.export import (
+    adherence_rows,
+    checkin_rows,
+    csv_lines,
+    export_filename,
+    session_rows,
+)
 from tracker.selectors.record import DEFAULT_WINDOW, WINDOWS, PatientRecord, patient_record
 from tracker.services.audit import audit_record
 from tracker.services.invites import invite_expires_at
@@ -136,6 +142,16 @@ def export_sessions(request: HttpRequest, patient_id: int) -> StreamingHttpRespo
         action="patient.exported", request=request, patient=patient, detail={"what": "sessions"}
     )
     return _csv_response(session_rows(patient), _export_name(patient, "sessions"))
+
+
+@require_GET
+@therapist_required
+def export_adherence(request: HttpRequest, patient_id: int) -> StreamingHttpResponse:
+    patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
+    audit_record(
+        action="patient.exported", request=request, patient=patient, detail={"what": "adherence"}
+    )
+    return _csv_response(adherence_rows(patient), _export_name(patient, "adherence"))
 
 
 @require_GET
