@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts: pure functions from numbers to accessible markup.
+"""Server-rendered SVG charts: numbers to geometry here, markup in templates/tracker/charts/.
 
 Shared by the patient's Progress page and the therapist's patient record, so the two
 signatures below are stable. No chart framework and no script: each chart is a <figure>
@@ -11,13 +11,14 @@ Colours are presentation attributes, not inline styles, so a strict CSP can forb
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil
 from statistics import fmean
 
+from django.template.loader import render_to_string
 from django.utils.formats import date_format, number_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,6 +31,15 @@ LINE = "#1f6f5c"
 DONE = "#1e7b3a"
 SOME = "#9a5b00"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+COLOURS = {
+    "ink": INK,
+    "muted": MUTED,
+    "grid": GRID,
+    "line": LINE,
+    "done": DONE,
+    "some": SOME,
+    "font": FONT,
+}
 
 # A 28-day line fits a 320-unit-wide plot at about 10 units a day: wide enough to read on a
 # 360 px phone, and the viewBox scales down, never sideways.
@@ -84,16 +94,55 @@ def line_summary(points: Sequence[tuple[date, float | None]], *, label: str, uni
     return " ".join(parts)
 
 
-def line_chart(
+# Every coordinate reaches a template as text, so the locale's decimal mark can never get
+# into the SVG's numbers.
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: str
+    text_y: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DayLabel:
+    x: str
+    anchor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: str
+    y: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    label: str
+    summary: str
+    ticks: list[Tick]
+    day_labels: list[DayLabel]
+    lines: list[str]  # polyline "points", one per run of consecutive days
+    dots: list[Dot]
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right_edge: int = WIDTH - RIGHT
+    tick_x: int = LEFT - 6
+    label_y: int = HEIGHT - 6
+
+
+def line_chart_data(
     points: Sequence[tuple[date, float | None]],
     *,
     y_min: float,
     y_max: float,
     label: str,
     unit: str = "",
-) -> SafeString:
-    """One daily series (None = no entry that day) as an SVG line chart in a <figure>."""
-    summary = line_summary(points, label=label, unit=unit)
+) -> LineChart:
+    """The geometry of one daily series (None = no entry that day), in plot units."""
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     span = (y_max - y_min) or 1
@@ -106,58 +155,55 @@ def line_chart(
         clamped = min(max(value, y_min), y_max)
         return TOP + (y_max - clamped) / span * plot_h
 
-    parts: list[str] = []
-    for tick in (y_min, (y_min + y_max) / 2, y_max):
-        y = y_at(tick)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-            f'fill="{MUTED}">{escape(_number(tick))}</text>'
-        )
+    ticks = [
+        Tick(y=f"{y_at(tick):.1f}", text_y=f"{y_at(tick) + 4:.1f}", text=_number(tick))
+        for tick in (y_min, (y_min + y_max) / 2, y_max)
+    ]
+    day_labels = []
     if count:
         label_indexes = sorted({0, count // 2, count - 1}) if count > 2 else list(range(count))
         for index in label_indexes:
             anchor = "start" if index == 0 else "end" if index == count - 1 else "middle"
-            parts.append(
-                f'<text x="{x_at(index):.1f}" y="{HEIGHT - 6}" text-anchor="{anchor}" '
-                f'font-size="12" fill="{MUTED}">{escape(_day(points[index][0]))}</text>'
+            day_labels.append(
+                DayLabel(x=f"{x_at(index):.1f}", anchor=anchor, text=_day(points[index][0]))
             )
     # Consecutive days are joined by a line; a day without an entry breaks it, so a gap is
     # never drawn as if the value had been known.
     run: list[str] = []
     runs: list[list[str]] = []
-    dots: list[str] = []
+    dots: list[Dot] = []
     for index, value in enumerate([v for _point_day, v in points]):
         if value is None:
             if run:
                 runs.append(run)
             run = []
             continue
-        xy = f"{x_at(index):.1f},{y_at(value):.1f}"
-        run.append(xy)
-        dots.append(f'<circle cx="{x_at(index):.1f}" cy="{y_at(value):.1f}" r="3" fill="{LINE}"/>')
+        x, y = f"{x_at(index):.1f}", f"{y_at(value):.1f}"
+        run.append(f"{x},{y}")
+        dots.append(Dot(x=x, y=y))
     if run:
         runs.append(run)
-    for segment in runs:
-        if len(segment) > 1:
-            parts.append(
-                f'<polyline points="{" ".join(segment)}" fill="none" stroke="{LINE}" '
-                'stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>'
-            )
-    parts.extend(dots)
-    svg = (
-        f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
-        f'aria-label="{escape(label)}" focusable="false" font-family="{FONT}">'
-        f"<title>{escape(label)}</title><desc>{escape(summary)}</desc>{''.join(parts)}</svg>"
+    return LineChart(
+        label=label,
+        summary=line_summary(points, label=label, unit=unit),
+        ticks=ticks,
+        day_labels=day_labels,
+        lines=[" ".join(segment) for segment in runs if len(segment) > 1],
+        dots=dots,
     )
-    return format_html(
-        '<figure class="chart"><figcaption><strong class="chart-label">{}</strong> '
-        '<span class="chart-summary">{}</span></figcaption>{}</figure>',
-        label,
-        summary,
-        mark_safe(svg),  # noqa: S308 - every value inside was escaped above
-    )
+
+
+def line_chart(
+    points: Sequence[tuple[date, float | None]],
+    *,
+    y_min: float,
+    y_max: float,
+    label: str,
+    unit: str = "",
+) -> SafeString:
+    """One daily series as an SVG line chart in a <figure> (tracker/charts/line.html)."""
+    chart = line_chart_data(points, y_min=y_min, y_max=y_max, label=label, unit=unit)
+    return render_to_string("tracker/charts/line.html", {"chart": chart, **COLOURS})
 
 
 # --- Adherence calendar -----------------------------------------------------------------------
@@ -167,35 +213,13 @@ CHECK = "M -4.5 0.5 L -1.5 3.5 L 4.5 -3"
 
 
 def _day_state(day: AdherenceDay) -> str:
-    percent = day.percent
-    if percent is None:
+    if day.due <= 0:
         return "rest"
-    if percent >= 99.5:
+    if day.everything_done:
         return "all"
-    if percent > 0:
+    if day.done > 0:
         return "some"
     return "none"
-
-
-def _mark(state: str, cx: float, cy: float) -> str:
-    """The symbol in a calendar cell: shape as well as colour tells the states apart."""
-    if state == "all":
-        return (
-            f'<circle cx="{cx}" cy="{cy}" r="9" fill="{DONE}"/>'
-            f'<path d="{CHECK}" transform="translate({cx} {cy})" fill="none" stroke="#fff" '
-            'stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>'
-        )
-    if state == "some":
-        return (
-            f'<circle cx="{cx}" cy="{cy}" r="8" fill="#fff" stroke="{SOME}" stroke-width="2"/>'
-            f'<path d="M {cx} {cy - 8} A 8 8 0 0 1 {cx} {cy + 8} Z" fill="{SOME}"/>'
-        )
-    if state == "none":
-        return f'<circle cx="{cx}" cy="{cy}" r="8" fill="#fff" stroke="{MUTED}" stroke-width="2"/>'
-    return (
-        f'<line x1="{cx - 6}" y1="{cy}" x2="{cx + 6}" y2="{cy}" stroke="{MUTED}" '
-        'stroke-width="2" stroke-linecap="round"/>'
-    )
 
 
 def _state_words(state: str, day: AdherenceDay) -> str:
@@ -247,74 +271,121 @@ def adherence_summary_text(days: Sequence[AdherenceDay]) -> str:
     return " ".join(parts)
 
 
-def _legend_icon(state: str) -> str:
-    return (
-        f'<svg class="legend-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" '
-        f'focusable="false">{_mark(state, 12, 12)}</svg>'
+@dataclass(frozen=True)
+class Mark:
+    """The symbol in a calendar cell: shape as well as colour tells the states apart."""
+
+    state: str  # all, some, none or rest
+    x: float  # its centre
+    y: float
+
+    @property
+    def cx(self) -> str:
+        return f"{self.x}"
+
+    @property
+    def cy(self) -> str:
+        return f"{self.y}"
+
+    @property
+    def top(self) -> str:
+        return f"{self.y - 8}"
+
+    @property
+    def bottom(self) -> str:
+        return f"{self.y + 8}"
+
+    @property
+    def left(self) -> str:
+        return f"{self.x - 6}"
+
+    @property
+    def right(self) -> str:
+        return f"{self.x + 6}"
+
+
+@dataclass(frozen=True)
+class CalendarCell:
+    x: int
+    y: int
+    number: int  # the day of the month
+    state: str  # all, some, none or rest
+    words: str  # what the cell says to a screen reader and in its tooltip
+
+    @property
+    def fill(self) -> str:
+        return {"all": "#e3f3e8", "some": "#fdf1dc"}.get(self.state, "#fff")
+
+    @property
+    def number_x(self) -> str:
+        return f"{self.x + 4}"
+
+    @property
+    def number_y(self) -> str:
+        return f"{self.y + 11}"
+
+    @property
+    def mark(self) -> Mark:
+        return Mark(self.state, self.x + CELL / 2, self.y + CELL / 2 + 4)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    title: str
+    summary: str
+    width: int
+    height: int
+    weekdays: list[tuple[str, str]]  # (x, short name), Monday first
+    cells: list[CalendarCell]
+    legend: list[tuple[Mark, str]]  # (its mark, words)
+    cell: int = CELL
+
+
+def adherence_calendar_data(days: Sequence[AdherenceDay]) -> Calendar:
+    """A month-style grid (Monday first) of the days with everything done."""
+    lead = days[0].day.weekday() if days else 0
+    rows = ceil((lead + len(days)) / 7)
+    monday = days[0].day - timedelta(days=lead) if days else date.min
+    cells = []
+    for index, day in enumerate(days):
+        slot = lead + index
+        state = _day_state(day)
+        cells.append(
+            CalendarCell(
+                x=(slot % 7) * (CELL + GAP),
+                y=HEADER + (slot // 7) * (CELL + GAP),
+                number=day.day.day,
+                state=state,
+                words=f"{date_format(day.day, 'D j M')}: {_state_words(state, day)}",
+            )
+        )
+    return Calendar(
+        title=_("Days with everything done"),
+        summary=adherence_summary_text(days),
+        width=7 * CELL + 6 * GAP,
+        height=HEADER + rows * (CELL + GAP) - GAP,
+        weekdays=[
+            (
+                f"{column * (CELL + GAP) + CELL / 2}",
+                date_format(monday + timedelta(days=column), "D"),
+            )
+            for column in range(7)
+        ]
+        if days
+        else [],
+        cells=cells,
+        legend=[
+            (Mark("all", 12, 12), _("everything done")),
+            (Mark("some", 12, 12), _("some done")),
+            (Mark("none", 12, 12), _("none done")),
+            (Mark("rest", 12, 12), _("nothing due")),
+        ],
     )
 
 
 def adherence_calendar(days: Sequence[AdherenceDay]) -> SafeString:
-    """A month-style grid (Monday first) of what was done each day, in a <figure>."""
-    summary = adherence_summary_text(days)
-    title = _("Days with everything done")
-    if not days:
-        return format_html(
-            '<figure class="chart calendar"><figcaption><strong class="chart-label">{}</strong> '
-            '<span class="chart-summary">{}</span></figcaption></figure>',
-            title,
-            summary,
-        )
-    lead = days[0].day.weekday()
-    rows = ceil((lead + len(days)) / 7)
-    width = 7 * CELL + 6 * GAP
-    height = HEADER + rows * (CELL + GAP) - GAP
-    parts: list[str] = []
-    monday = days[0].day - timedelta(days=lead)
-    for column in range(7):
-        name = date_format(monday + timedelta(days=column), "D")
-        parts.append(
-            f'<text x="{column * (CELL + GAP) + CELL / 2}" y="13" text-anchor="middle" '
-            f'font-size="11" fill="{MUTED}">{escape(name)}</text>'
-        )
-    for index, day in enumerate(days):
-        slot = lead + index
-        x = (slot % 7) * (CELL + GAP)
-        y = HEADER + (slot // 7) * (CELL + GAP)
-        state = _day_state(day)
-        words = f"{date_format(day.day, 'D j M')}: {_state_words(state, day)}"
-        fill = {"all": "#e3f3e8", "some": "#fdf1dc"}.get(state, "#fff")
-        dash = ' stroke-dasharray="3 3"' if state == "rest" else ""
-        parts.append(
-            f'<g class="day day-{state}"><title>{escape(words)}</title>'
-            f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="6" fill="{fill}" '
-            f'stroke="{GRID}"{dash}/>'
-            f'<text x="{x + 4}" y="{y + 11}" font-size="10" fill="{INK}">{day.day.day}</text>'
-            f"{_mark(state, x + CELL / 2, y + CELL / 2 + 4)}</g>"
-        )
-    svg = (
-        f'<svg class="chart-svg calendar-svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-label="{escape(title)}" focusable="false" font-family="{FONT}">'
-        f"<title>{escape(title)}</title><desc>{escape(summary)}</desc>{''.join(parts)}</svg>"
-    )
-    legend = "".join(
-        format_html(
-            "<li>{} {}</li>",
-            mark_safe(_legend_icon(state)),  # noqa: S308 - fixed markup, no user data
-            words,
-        )
-        for state, words in (
-            ("all", _("everything done")),
-            ("some", _("some done")),
-            ("none", _("none done")),
-            ("rest", _("nothing due")),
-        )
-    )
-    return format_html(
-        '<figure class="chart calendar"><figcaption><strong class="chart-label">{}</strong> '
-        '<span class="chart-summary">{}</span></figcaption>{}<ul class="legend">{}</ul></figure>',
-        title,
-        summary,
-        mark_safe(svg),  # noqa: S308 - every value inside was escaped above
-        mark_safe(legend),  # noqa: S308 - built with format_html
+    """The calendar in a <figure> (tracker/charts/calendar.html)."""
+    return render_to_string(
+        "tracker/charts/calendar.html",
+        {"calendar": adherence_calendar_data(days), "check": CHECK, **COLOURS},
     )
