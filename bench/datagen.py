@@ -17,6 +17,7 @@ The network has two clinics:
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import random
@@ -30,6 +31,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -46,7 +48,6 @@ from tracker.models import (
     User,
 )
 from tracker.services.importer import _session_client_id, import_caseload
-from tracker.services.library import library_seed
 
 SEED = 20260801
 DOMAIN = "bench.rehabit.test"
@@ -632,7 +633,8 @@ def _bare_patients(clinic: Clinic, count: int) -> None:
 def build(scale: Scale) -> BenchData:
     """Seed the library, create both clinics and import every history. Returns the manifest."""
     started = time.perf_counter()
-    library_seed()
+    # The command a deployment runs, so the bench follows however the library is seeded.
+    call_command("seed_library", stdout=io.StringIO())
     library = {e.slug: e for e in Exercise.objects.filter(clinic__isnull=True, is_active=True)}
     slugs = sorted(library)
     doses = {
