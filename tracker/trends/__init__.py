@@ -6,7 +6,7 @@ turns it into findings, and ``reconcile`` turns the findings plus the patient's 
 flags into actions for the flag service. The rules are the "Clinical rules" of
 PRODUCT.md; every number lives in ``Thresholds`` so a clinic can tune it.
 
-- ``thresholds``: ``Thresholds`` and a clinic's overrides of them;
+- ``thresholds``: ``Thresholds``, and a clinic's overrides checked and decoded;
 - ``window``: ``PatientWindow`` and the date-ordered columns it holds;
 - ``findings``: ``Finding``, ``FlagKind``, ``Severity``;
 - one module per rule family: ``pain``, ``sleep_stress``, ``adherence``, ``quiet``;
@@ -23,7 +23,18 @@ from tracker.trends.pain import not_settling, pain_rising, pain_spike
 from tracker.trends.quiet import gone_quiet
 from tracker.trends.rules import RULES, evaluate
 from tracker.trends.sleep_stress import sleep_worsening, stress_rising
-from tracker.trends.thresholds import LOOKBACK_DAYS, MAX_WINDOW_DAYS, Thresholds
+from tracker.trends.thresholds import (
+    ALLOWED,
+    LOOKBACK_DAYS,
+    MAX_WINDOW_DAYS,
+    Allowed,
+    BadOverride,
+    DecodedOverrides,
+    OverrideProblem,
+    Thresholds,
+    decode_overrides,
+    override_problems,
+)
 from tracker.trends.window import (
     AdherenceColumns,
     AdherenceDay,
@@ -36,19 +47,24 @@ from tracker.trends.window import (
 )
 
 __all__ = [
+    "ALLOWED",
     "LOOKBACK_DAYS",
     "MAX_WINDOW_DAYS",
     "RULES",
     "AdherenceColumns",
+    "Allowed",
+    "BadOverride",
     "AdherenceDay",
     "CheckinColumns",
     "DailyCheckin",
     "DatedColumns",
+    "DecodedOverrides",
     "Finding",
     "FlagAction",
     "FlagActionKind",
     "FlagKind",
     "OpenFlag",
+    "OverrideProblem",
     "PatientWindow",
     "ResolvedFlag",
     "SessionColumns",
@@ -57,9 +73,11 @@ __all__ = [
     "Thresholds",
     "adherence_drop",
     "adherence_pct",
+    "decode_overrides",
     "evaluate",
     "gone_quiet",
     "not_settling",
+    "override_problems",
     "pain_rising",
     "pain_spike",
     "reconcile",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
 
 # The longest window a clinic may set, in days: ten years, far beyond any clinical use.
 MAX_WINDOW_DAYS = 3650
@@ -89,36 +92,14 @@ class Thresholds:
     reopen_cooldown_days: int = 7
 
     @classmethod
-    def from_overrides(cls, overrides: Mapping[str, float | int | bool]) -> Thresholds:
-        """PRODUCT.md defaults with a clinic's overrides; a bad key or value raises ValueError."""
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values: dict[str, float | int | bool] = {}
-        for key, raw in overrides.items():
-            if key not in fields:
-                raise ValueError(f"unknown threshold {key!r}")
-            default = getattr(cls, key)
-            if not isinstance(raw, int | float):
-                raise ValueError(f"threshold {key!r} must be a number, got {raw!r}")
-            if isinstance(default, bool):
-                if raw not in (0, 1):
-                    raise ValueError(f"threshold {key!r} must be 0 or 1, got {raw!r}")
-                values[key] = bool(raw)
-                continue
-            if isinstance(raw, bool):
-                raise ValueError(f"threshold {key!r} must be a number, got {raw!r}")
-            if isinstance(default, int):
-                if raw != int(raw):
-                    raise ValueError(f"threshold {key!r} must be a whole number, got {raw!r}")
-                values[key] = int(raw)
-            else:
-                values[key] = float(raw)
-            if values[key] < 0 and key != "settle_morning_min_session_rise":
-                raise ValueError(f"threshold {key!r} must not be negative, got {raw!r}")
-            if key.endswith("_days") and values[key] > MAX_WINDOW_DAYS:
-                raise ValueError(
-                    f"threshold {key!r} must be at most {MAX_WINDOW_DAYS} days, got {raw!r}"
-                )
-        return cls(**values)
+    def from_overrides(cls, overrides: Mapping[str, object]) -> Thresholds:
+        """PRODUCT.md defaults with ``overrides``; a bad key or value raises ValueError naming
+        it. A clinic's stored overrides go through ``decode_overrides``, which keeps the good
+        ones."""
+        thresholds, ignored = decode_overrides(overrides)
+        if ignored:
+            raise ValueError(str(ignored[0]))
+        return thresholds
 
     @functools.cached_property  # read by every rule for every patient
     def rule_days(self) -> int:
@@ -143,3 +124,178 @@ class Thresholds:
 # confirm a new finding, yesterday (43). Use ``Thresholds.lookback_days`` when a clinic
 # widens a window. The rules ignore anything older than they need.
 LOOKBACK_DAYS = Thresholds().lookback_days
+
+
+# --- a clinic's overrides -------------------------------------------------------------
+
+
+class Allowed(NamedTuple):
+    """The range a threshold may be set to, both ends included."""
+
+    low: float
+    high: float
+
+
+# A level or a change on the 0-10 rating scales (pain, sleep quality, stress).
+_POINTS = Allowed(0, 10)
+_PERCENT = Allowed(0, 100)
+# Days a rule reads: an empty window would judge nothing.
+_WINDOW = Allowed(1, MAX_WINDOW_DAYS)
+# Days to wait, hold or confirm: zero turns the wait off.
+_WAIT = Allowed(0, MAX_WINDOW_DAYS)
+# Check-ins or sessions: there are never more than the days of the longest window.
+_COUNT = Allowed(0, MAX_WINDOW_DAYS)
+# Standard errors of a fall in adherence: a hundred is beyond any patient's data.
+_STANDARD_ERRORS = Allowed(0, 100)
+
+# Every number a clinic may set, and its range (``pain_creep_baseline`` is on or off).
+ALLOWED: Mapping[str, Allowed] = {
+    "window_days": _WINDOW,
+    "baseline_days": _WINDOW,
+    "min_checkins": _COUNT,
+    "pain_rise_points": _POINTS,
+    # a rise relative to the baseline: 400 asks for pain five times the usual
+    "pain_rise_pct": Allowed(0, 1000),
+    "pain_high_rise": _POINTS,
+    "pain_high_mean": _POINTS,
+    "sleep_quality_drop": _POINTS,
+    "sleep_hours_drop": Allowed(0, 16),  # sleep is logged as 0-16 hours
+    "stress_rise": _POINTS,
+    "spike_median_days": _WINDOW,
+    "spike_min_checkins": _COUNT,
+    "spike_above_median": _POINTS,
+    "spike_absolute": _POINTS,
+    "spike_absolute_max_median": _POINTS,
+    "spike_hold_days": _WAIT,
+    "spike_absolute_checkins": _COUNT,
+    "settle_sessions": _COUNT,
+    "settle_hits": _COUNT,
+    "settle_after_min": _POINTS,
+    "settle_after_rise": _POINTS,
+    "settle_morning_rise": _POINTS,
+    "settle_morning_above_median": _POINTS,
+    "settle_median_days": _WINDOW,
+    "settle_max_age_days": _WINDOW,
+    # negative lets a session that lowered pain be judged the next morning too (the literal rule)
+    "settle_morning_min_session_rise": Allowed(-10, 10),
+    "adherence_recent_days": _WINDOW,
+    "adherence_prior_days": _WINDOW,
+    "adherence_recent_below": _PERCENT,
+    "adherence_drop_points": _PERCENT,
+    "adherence_week_days": _WINDOW,
+    "adherence_week_below": _PERCENT,
+    "adherence_min_days": _WAIT,
+    "adherence_min_z": _STANDARD_ERRORS,
+    "adherence_confirm_days": _WAIT,
+    "adherence_confirm_below_z": _STANDARD_ERRORS,
+    "quiet_low_days": _WINDOW,
+    "quiet_medium_days": _WINDOW,
+    "quiet_high_days": _WINDOW,
+    "quiet_usual_chance": Allowed(0, 1),  # a probability
+    "reopen_cooldown_days": _WAIT,
+}
+
+_DEFAULTS: Mapping[str, float | int | bool] = {
+    f.name: f.default  # type: ignore[misc]
+    for f in dataclasses.fields(Thresholds)
+}
+
+
+class OverrideProblem(StrEnum):
+    NOT_AN_OBJECT = "not_an_object"  # the overrides are not names with values at all
+    UNKNOWN = "unknown"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_WHOLE = "not_whole"
+    NOT_ON_OFF = "not_on_off"
+    TOO_LOW = "too_low"
+    TOO_HIGH = "too_high"
+
+
+class BadOverride(NamedTuple):
+    """One override the rules cannot use, and why. ``key`` is empty for NOT_AN_OBJECT."""
+
+    key: str
+    value: object
+    problem: OverrideProblem
+    allowed: Allowed | None = None
+
+    @property
+    def default(self) -> float | int | bool | None:
+        """What the rules use instead (``None`` for a name that is no threshold)."""
+        return _DEFAULTS.get(self.key)
+
+    def __str__(self) -> str:
+        value = repr(self.value)
+        match self.problem:
+            case OverrideProblem.NOT_AN_OBJECT:
+                return f"threshold overrides must be a mapping of names to values, got {value}"
+            case OverrideProblem.UNKNOWN:
+                return f"unknown threshold {self.key!r}"
+            case OverrideProblem.NOT_A_NUMBER:
+                return f"threshold {self.key!r} must be a number, got {value}"
+            case OverrideProblem.NOT_WHOLE:
+                return f"threshold {self.key!r} must be a whole number, got {value}"
+            case OverrideProblem.NOT_ON_OFF:
+                return f"threshold {self.key!r} must be true or false (or 1 or 0), got {value}"
+            case OverrideProblem.TOO_LOW if self.allowed is not None:
+                return f"threshold {self.key!r} must be at least {self.allowed.low}, got {value}"
+            case OverrideProblem.TOO_HIGH if self.allowed is not None:
+                return f"threshold {self.key!r} must be at most {self.allowed.high}, got {value}"
+        return f"threshold {self.key!r} cannot be {value}"
+
+
+def _checked(key: str, raw: object) -> float | int | bool | BadOverride:
+    """``raw`` as the value of threshold ``key``, or what is wrong with it."""
+    if key not in _DEFAULTS:
+        return BadOverride(key, raw, OverrideProblem.UNKNOWN)
+    if isinstance(_DEFAULTS[key], bool):
+        if isinstance(raw, int | float) and raw in (0, 1):
+            return bool(raw)
+        return BadOverride(key, raw, OverrideProblem.NOT_ON_OFF)
+    # JSON true and false are no numbers, nor are NaN and Infinity (Python's JSON reads them).
+    if (
+        not isinstance(raw, int | float)
+        or isinstance(raw, bool)
+        or (isinstance(raw, float) and not math.isfinite(raw))
+    ):
+        return BadOverride(key, raw, OverrideProblem.NOT_A_NUMBER)
+    allowed = ALLOWED[key]
+    if isinstance(_DEFAULTS[key], int) and raw != int(raw):
+        return BadOverride(key, raw, OverrideProblem.NOT_WHOLE, allowed)
+    # Compared before converting: a float cannot hold every whole number JSON can.
+    if raw < allowed.low:
+        return BadOverride(key, raw, OverrideProblem.TOO_LOW, allowed)
+    if raw > allowed.high:
+        return BadOverride(key, raw, OverrideProblem.TOO_HIGH, allowed)
+    return int(raw) if isinstance(_DEFAULTS[key], int) else float(raw)
+
+
+class DecodedOverrides(NamedTuple):
+    thresholds: Thresholds
+    ignored: list[BadOverride]
+
+
+def decode_overrides(overrides: object) -> DecodedOverrides:
+    """A clinic's thresholds: every valid override applied, every bad one left at its
+    default and listed, so one mistyped value never costs the clinic its other settings."""
+    if overrides is None:
+        return DecodedOverrides(Thresholds(), [])
+    if not isinstance(overrides, Mapping):
+        return DecodedOverrides(
+            Thresholds(), [BadOverride("", overrides, OverrideProblem.NOT_AN_OBJECT)]
+        )
+    values: dict[str, float | int | bool] = {}
+    ignored: list[BadOverride] = []
+    for key, raw in overrides.items():
+        checked = _checked(str(key), raw)
+        if isinstance(checked, BadOverride):
+            ignored.append(checked)
+        else:
+            values[str(key)] = checked
+    return DecodedOverrides(Thresholds(**values), ignored)  # type: ignore[arg-type]
+
+
+def override_problems(overrides: object) -> list[BadOverride]:
+    """What is wrong with a clinic's overrides, one entry per bad key: empty when they are
+    fine to save."""
+    return decode_overrides(overrides).ignored
