@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.forms import modelform_factory
 
 from tracker.models import Clinic
 from tracker.trends import (
@@ -111,6 +112,15 @@ def test_a_clinic_refuses_bad_overrides_naming_the_key_and_the_value():
 
     [message] = error.value.message_dict["flag_thresholds"]
     assert "pain_rise_points" in message and '"abc"' in message and "not a number" in message
+
+
+@pytest.mark.django_db
+def test_a_form_for_the_clinic_refuses_a_bad_override():
+    ClinicForm = modelform_factory(Clinic, fields=["name", "flag_thresholds"])
+    form = ClinicForm(data={"name": "North", "flag_thresholds": '{"window_days": 0}'})
+
+    assert not form.is_valid()
+    assert "“window_days” = 0 is below 1" in form.errors["flag_thresholds"][0]
 
 
 @pytest.mark.django_db

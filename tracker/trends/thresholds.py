@@ -196,8 +196,7 @@ ALLOWED: Mapping[str, Allowed] = {
 }
 
 _DEFAULTS: Mapping[str, float | int | bool] = {
-    f.name: f.default  # type: ignore[misc]
-    for f in dataclasses.fields(Thresholds)
+    f.name: getattr(Thresholds, f.name) for f in dataclasses.fields(Thresholds)
 }
 
 
@@ -292,7 +291,7 @@ def decode_overrides(overrides: object) -> DecodedOverrides:
             ignored.append(checked)
         else:
             values[str(key)] = checked
-    return DecodedOverrides(Thresholds(**values), ignored)  # type: ignore[arg-type]
+    return DecodedOverrides(Thresholds(**values), ignored)
 
 
 def override_problems(overrides: object) -> list[BadOverride]:
