@@ -260,3 +260,14 @@ def test_the_batch_judges_each_patient_by_their_clinics_thresholds(worsening, cl
     clinic.save(update_fields=["flag_thresholds"])
     reopened = trends_evaluate_patients(patient_ids=[p.pk for p in worsening])
     assert {c.kind for c in reopened} == {"pain_rising"}
+
+
+def test_a_bad_override_costs_the_clinic_only_that_override(worsening, clinic):
+    """One mistyped name used to send the whole clinic back to the defaults, which flag this
+    rise; the valid overrides still ask for a larger one."""
+    clinic.flag_thresholds = {"pain_rise_points": 6, "pain_rise_pct": 400, "window_dayz": 7}
+    clinic.save(update_fields=["flag_thresholds"])
+
+    opened = trends_evaluate_patients(patient_ids=[p.pk for p in worsening])
+
+    assert opened and not [c for c in opened if c.kind == "pain_rising"]

@@ -50,6 +50,31 @@ def test_it_keeps_the_background_status_from_therapists_who_are_not_admins(clien
     assert "Background jobs" not in login(client, bob).get(URL).content.decode()
 
 
+def test_it_tells_a_clinic_admin_which_flag_threshold_is_ignored(as_alice, clinic):
+    clinic.flag_thresholds = {"pain_rise_points": "abc", "stress_rise": 1}
+    clinic.save(update_fields=["flag_thresholds"])
+
+    page = as_alice.get(URL).content.decode()
+
+    assert 'id="flag-threshold-notices"' in page
+    assert "pain_rise_points" in page and "&quot;abc&quot; is not a number" in page
+    assert "the default 2 is used" in page and "stress_rise" not in page
+
+
+def test_it_keeps_ignored_flag_thresholds_from_therapists_who_are_not_admins(client, bob, clinic):
+    clinic.flag_thresholds = {"pain_rise_points": "abc"}
+    clinic.save(update_fields=["flag_thresholds"])
+
+    assert "flag-threshold-notices" not in login(client, bob).get(URL).content.decode()
+
+
+def test_it_shows_no_threshold_notice_when_every_override_is_valid(as_alice, clinic):
+    clinic.flag_thresholds = {"pain_rise_points": 3}
+    clinic.save(update_fields=["flag_thresholds"])
+
+    assert "flag-threshold-notices" not in as_alice.get(URL).content.decode()
+
+
 def test_it_shows_adherence_pain_with_its_trend_and_last_activity(as_alice, pat, alice):
     give_program(pat, alice, pat.local_today() - timedelta(days=30))
     live_days(pat, 21, pain=2)  # the baseline weeks

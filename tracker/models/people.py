@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import zoneinfo
 from datetime import date, time
 
@@ -11,7 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from tracker.trends.thresholds import BadOverride, OverrideProblem, decode_overrides
 
 from .base import TimeStamped
 
@@ -19,6 +25,54 @@ from .base import TimeStamped
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+_FLAG_THRESHOLD_PROBLEMS = {
+    OverrideProblem.NOT_AN_OBJECT: _(
+        'Flag thresholds must be names with numbers, such as {"pain_rise_points": 2}; '
+        "%(value)s is not."
+    ),
+    OverrideProblem.UNKNOWN: _("Flag threshold “%(key)s” = %(value)s is not a known threshold."),
+    OverrideProblem.NOT_A_NUMBER: _("Flag threshold “%(key)s” = %(value)s is not a number."),
+    OverrideProblem.NOT_WHOLE: _("Flag threshold “%(key)s” = %(value)s is not a whole number."),
+    OverrideProblem.NOT_ON_OFF: _("Flag threshold “%(key)s” = %(value)s must be true or false."),
+    OverrideProblem.TOO_LOW: _(
+        "Flag threshold “%(key)s” = %(value)s is below %(low)s, the lowest it may be."
+    ),
+    OverrideProblem.TOO_HIGH: _(
+        "Flag threshold “%(key)s” = %(value)s is above %(high)s, the highest it may be."
+    ),
+}
+
+
+def _shown(value: object) -> str:
+    """A threshold as it reads in the clinic's JSON: "abc", 2.5, true; 2.0 as 2."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:g}"
+    return Truncator(json.dumps(value, default=str)).chars(40)
+
+
+def flag_threshold_problem(bad: BadOverride) -> str:
+    """What is wrong with one flag-threshold override, naming its key and value."""
+    allowed = bad.allowed
+    return _FLAG_THRESHOLD_PROBLEMS[bad.problem] % {
+        "key": bad.key,
+        "value": _shown(bad.value),
+        "low": _shown(allowed.low) if allowed else "",
+        "high": _shown(allowed.high) if allowed else "",
+    }
+
+
+def _ignored_notice(bad: BadOverride) -> str:
+    if bad.problem == OverrideProblem.NOT_AN_OBJECT:
+        then = gettext("They are ignored; the defaults are used.")
+    elif bad.default is None:
+        then = gettext("It is ignored.")
+    else:
+        then = gettext("It is ignored; the default %(default)s is used.") % {
+            "default": _shown(bad.default)
+        }
+    return f"{flag_threshold_problem(bad)} {then}"
 
 
 class Clinic(TimeStamped):
@@ -44,6 +98,24 @@ class Clinic(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        problems = decode_overrides(self.flag_thresholds).ignored
+        if problems:
+            raise ValidationError(
+                {
+                    "flag_thresholds": [
+                        ValidationError(flag_threshold_problem(bad), code=bad.problem.value)
+                        for bad in problems
+                    ]
+                }
+            )
+
+    def flag_threshold_notices(self) -> list[str]:
+        """Each stored override the trend rules ignore, and what they use instead: for the
+        clinic's admins, since the evaluation itself goes on with the valid ones."""
+        return [_ignored_notice(bad) for bad in decode_overrides(self.flag_thresholds).ignored]
 
 
 class UserManager(BaseUserManager["User"]):

@@ -40,16 +40,15 @@ from tracker.selectors.rows import (
 
 
 def clinic_thresholds(clinic: Clinic) -> trends.Thresholds:
-    """The clinic's tuned thresholds; a bad override falls back to the defaults for all."""
+    """The clinic's tuned thresholds; a bad override keeps its default, the others apply
+    (``Clinic.flag_threshold_notices`` names the bad ones for the clinic's admins)."""
     return thresholds_from_overrides(clinic.flag_thresholds)
 
 
 def thresholds_from_overrides(overrides: dict[str, Any] | None) -> trends.Thresholds:
-    """Thresholds from a clinic's stored overrides, read without the clinic itself."""
-    try:
-        return trends.Thresholds.from_overrides(overrides or {})
-    except ValueError:
-        return trends.Thresholds()
+    """Thresholds from a clinic's stored overrides, read without the clinic itself: every
+    valid override applies, a bad one keeps its default."""
+    return trends.decode_overrides(overrides).thresholds
 
 
 def patient_windows(

@@ -77,6 +77,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
             context["deletion_requests_waiting"] = deletion_requests_pending_count(
                 request.user.clinic_id  # type: ignore[union-attr]
             )
+            # The evaluation goes on without a bad override, so its admins are told here.
+            context["threshold_notices"] = request.user.clinic.flag_threshold_notices()  # type: ignore[union-attr]
     return render(request, partial_or_page(request, template, "results"), context)
 
 
