@@ -170,6 +170,7 @@ class _Entry:
 
 
 def _max_length(model: type[Any], name: str) -> int:
+    # The database's column limits, read through Django's documented Model._meta API.
     return model._meta.get_field(name).max_length
 
 
