@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.conftest import login
+from tracker.views.patient import EXPLANATIONS_BY_SLUG
 
 pytestmark = pytest.mark.django_db
 
@@ -9,6 +11,13 @@ pytestmark = pytest.mark.django_db
 def test_it_shows_a_patient_facing_explanation(as_pat):
     html = as_pat.get(reverse("patient-explanation", args=["pain-traffic-light"])).content.decode()
     assert "The pain traffic light" in html and "Green, 0–2" in html
+
+
+def test_every_shipped_explanation_opens_with_its_title(as_pat):
+    for slug, explanation in EXPLANATIONS_BY_SLUG.items():
+        response = as_pat.get(reverse("patient-explanation", args=[slug]))
+        assert response.status_code == 200
+        assert f"<h1>{escape(explanation.title)}</h1>" in response.content.decode()
 
 
 def test_an_unknown_explanation_is_404(as_pat):

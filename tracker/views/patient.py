@@ -44,8 +44,8 @@ from tracker.access import (
     prescription_for_patient,
     session_for_patient_by_client_id,
 )
+from tracker.content import explanations_by_slug
 from tracker.guidance import TrafficLight, traffic_light
-from tracker.library_data import EXPLANATIONS
 from tracker.models import (
     DailyCheckin,
     ExerciseLog,
@@ -82,7 +82,7 @@ TODAY = "tracker/patient/today.html"
 CHECKIN = "tracker/patient/checkin.html"
 SETTINGS = "tracker/patient/settings.html"
 INVALID = 422  # the fragment comes back with messages beside the fields
-EXPLANATIONS_BY_SLUG = {explanation["slug"]: explanation for explanation in EXPLANATIONS}
+EXPLANATIONS_BY_SLUG = explanations_by_slug()
 # Which explanation an exercise page points to, by category.
 CATEGORY_EXPLANATION = {
     "neural_glide": "why-nerve-glides-are-gentle",
