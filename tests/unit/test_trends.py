@@ -452,10 +452,13 @@ def test_it_flags_a_big_rise_in_stress():
 # --- adherence ------------------------------------------------------------------------
 
 
-def test_it_caps_each_day_at_what_was_due():
-    days = [AdherenceDay(day(1), 4, 8), AdherenceDay(day(0), 4, 0)]
+def test_a_week_shared_dose_done_early_counts_in_full_and_the_total_never_passes_100():
+    """Three days a week: each day's share is 3/7, and Monday to Wednesday, done, carry
+    the week. The selector credits them; the rule must not cap them again day by day."""
+    week = [AdherenceDay(day(6 - i), 3 / 7, 1.0 if i < 3 else 0.0) for i in range(7)]
 
-    assert adherence_pct(days, day(1), day(0)) == 50.0
+    assert adherence_pct(week, day(6), day(0)) == pytest.approx(100.0)
+    assert adherence_pct([AdherenceDay(day(0), 1, 2)], day(0), day(0)) == 100.0
 
 
 def test_it_counts_nothing_when_nothing_was_due():

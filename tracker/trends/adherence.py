@@ -22,15 +22,17 @@ from tracker.trends.window import (
 def adherence_pct(days: Iterable[AdherenceDay], start: date, end: date) -> float | None:
     """Percent of due occurrences done from ``start`` to ``end`` inclusive.
 
-    Each day's done is capped at what was due, so extra sets one day never make up for a
-    missed day. ``None`` when nothing was due, so "no program yet" never reads as 0 %.
+    The days come from the adherence selector, which has already capped each exercise's
+    day at its dose; only an "N days a week" exercise's day can hold more than its share of
+    the week, and that credit is real. So the sum is capped once, as on every screen, never
+    day by day. ``None`` when nothing was due, so "no program yet" never reads as 0 %.
     """
-    due = done = 0
+    due = done = 0.0
     for day in days:
         if start <= day.date <= end and day.due > 0:
             due += day.due
-            done += min(max(day.done, 0), day.due)
-    return 100.0 * done / due if due else None
+            done += max(day.done, 0)
+    return 100.0 * min(done, due) / due if due else None
 
 
 class _Adherence(NamedTuple):
@@ -82,8 +84,8 @@ def adherence_drop(window: PatientWindow, t: Thresholds) -> Finding | None:
         due = sum(dues[low:high])
         if not due:
             return None
-        # A day's done counts from none up to what was due that day.
-        done = sum(map(min, map(max, dones[low:high], repeat(0)), dues[low:high]))
+        # Capped once over the span, as adherence_pct and every screen do.
+        done = min(sum(map(max, dones[low:high], repeat(0))), due)
         return _Adherence(start, stop, 100.0 * done / due, high - low)
 
     def beyond_chance(current: _Adherence, earlier: _Adherence | None) -> bool:
