@@ -8,8 +8,8 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.throttling import client_ip
 from tracker.models import AuditEvent, Clinic, PatientProfile, User
-from tracker.throttling import client_ip
 
 # Every kind of audited event, with the words the clinic admin reads in the audit log.
 # ``audit_record`` refuses an action that is not listed, so a new kind cannot slip in unnamed.
