@@ -62,16 +62,3 @@ def lockout_response(
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the lockout counts: the client as our own proxy saw it."""
-    if settings.REHABIT_BEHIND_PROXY:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR") or None

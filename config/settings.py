@@ -166,7 +166,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.throttling.lockout_username"
 # Behind the TLS proxy every REMOTE_ADDR is the proxy's; the client's address is the last
 # X-Forwarded-For entry, the one our proxy appended (the earlier ones the client can forge).
-AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "tracker.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from tracker.models import FlagKind, PatientProfile, Program, ProgramTemplate, Side, User
 from tracker.models.flags import Severity
 from tracker.models.library import MAX_TIMES_PER_DAY, BodyRegion, ExerciseCategory
+from tracker.models.operations import AUDIT_ACTIONS
 from tracker.selectors.audit import AUTOMATIC, AuditFilters
 from tracker.selectors.caseload import CaseloadFilters
 from tracker.selectors.flags import FlagFilters
-from tracker.services.audit import AUDIT_ACTIONS
 from tracker.services.clinic_library import ExerciseValues
 from tracker.services.importer import COLUMNS_BY_FILE, missing_columns
 from tracker.services.prescribing import DosageSpec

@@ -9,9 +9,9 @@ import time_machine
 from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 
-from accounts.throttling import client_ip
 from tests.conftest import PASSWORD
 from tracker.models import User
+from tracker.network import client_ip
 
 pytestmark = pytest.mark.django_db
 
