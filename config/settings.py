@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "tracker",
+    "accounts",
+    "patient",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -71,10 +74,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication: sets each role's idle timeout on the session.
-    "tracker.middleware.SessionExpiryMiddleware",
+    "accounts.middleware.SessionExpiryMiddleware",
     # After authentication and htmx: two-factor sign-in for clinic therapists, answered from
     # the session (no query on an ordinary page).
-    "tracker.middleware.TwoFactorMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     # Last, as django-axes requires: it turns a flagged lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,27 +156,27 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_FAILURE_LIMIT = 5  # per account and address; the per-account limit is below
 REHABIT_AXES_ACCOUNT_FAILURE_LIMIT = 10
-AXES_HANDLER = "tracker.throttling.RehabitAxesHandler"
+AXES_HANDLER = "accounts.throttling.RehabitAxesHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 # Attempts made while locked out are refused without being counted, so hammering a locked
 # account does not keep pushing its cool-off further away.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 # Emails are case-insensitive: Pat@x and pat@x are one account to the lockout.
-AXES_USERNAME_CALLABLE = "tracker.throttling.lockout_username"
+AXES_USERNAME_CALLABLE = "accounts.throttling.lockout_username"
 # Behind the TLS proxy every REMOTE_ADDR is the proxy's; the client's address is the last
 # X-Forwarded-For entry, the one our proxy appended (the earlier ones the client can forge).
-AXES_CLIENT_IP_CALLABLE = "tracker.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "tracker.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_LOCKOUT_CALLABLE = "tracker.throttling.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Our login form posts the email in a field called "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
-# Wrong sign-in codes count too (tracker.views.two_factor); what was typed is not kept.
+# Wrong sign-in codes count too (accounts.views.two_factor); what was typed is not kept.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 # --- Sessions -------------------------------------------------------------------------------
-# tracker.middleware.SessionExpiryMiddleware sets each session's expiry on every request:
+# accounts.middleware.SessionExpiryMiddleware sets each session's expiry on every request:
 # therapists (who see whole caseloads, often on shared clinic machines) are logged off after
 # 30 idle minutes; patients, on their own phones, after 14 idle days.
 REHABIT_THERAPIST_IDLE_TIMEOUT = timedelta(minutes=30)

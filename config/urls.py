@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("tracker.urls")),
+    path("", include("accounts.urls")),
+    path("", include("patient.urls")),
+    path("clinic/", include("workspace.urls")),
 ]

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pyotp
 from django.test import Client
 
+from accounts import sign_in
 from tests.conftest import PASSWORD
-from tracker import sign_in
 from tracker.models import User
 from tracker.services.two_factor import two_factor_begin, two_factor_confirm
 

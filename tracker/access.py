@@ -32,7 +32,6 @@ from tracker.models import (
     Session,
     User,
 )
-from tracker.selectors.rows import one_where
 
 View = Callable[..., HttpResponse]
 
@@ -224,7 +223,7 @@ def session_for_patient_by_client_id(
 
     An id that belongs to somebody else's session is a 404, as for any other lookup.
     """
-    session = one_where(Session, client_id=client_id)
+    session = Session.objects.filter(client_id=client_id).first()
     if session is not None and session.patient_id != patient.pk:
         raise Http404
     return session
@@ -236,8 +235,10 @@ def prescription_for_patient(patient: PatientProfile, prescribed_id: int) -> Pre
     Read by key with its exercise and program (every tick reads one), and then checked to be
     the patient's own.
     """
-    prescribed = one_where(
-        PrescribedExercise, with_related=("exercise", "program"), pk=prescribed_id
+    prescribed = (
+        PrescribedExercise.objects.select_related("exercise", "program")
+        .filter(pk=prescribed_id)
+        .first()
     )
     if prescribed is None or prescribed.program.patient_id != patient.pk:
         raise Http404

@@ -15,10 +15,8 @@ class TrackerConfig(AppConfig):
             user_login_failed,
         )
 
-        from tracker import middleware, sign_in, signals
+        from tracker import signals
 
-        user_logged_in.connect(middleware.on_login, dispatch_uid="tracker.session.login")
-        user_logged_in.connect(sign_in.on_login, dispatch_uid="tracker.sign_in.login")
         user_logged_in.connect(signals.record_login, dispatch_uid="tracker.audit.login")
         user_logged_out.connect(signals.record_logout, dispatch_uid="tracker.audit.logout")
         user_login_failed.connect(

@@ -13,6 +13,7 @@ from celery import shared_task
 
 from tracker.notify import TransientError
 from tracker.services import flags, reminders, therapist_alerts
+from tracker.services.evaluation import EVALUATE_PATIENT_TASK
 from tracker.services.notifications import notification_give_up
 from tracker.services.operations import heartbeat_record
 
@@ -68,7 +69,7 @@ def evaluate_patients(patient_ids: list[int]) -> None:
         send_flag_alert.delay(event_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=EVALUATE_PATIENT_TASK, ignore_result=True)
 def evaluate_patient_now(patient_id: int) -> None:
     """After a patient logs: evaluate unless a dispatcher already took the evaluation."""
     if flags.evaluation_claim_one(patient_id=patient_id):

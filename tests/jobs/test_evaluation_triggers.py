@@ -10,7 +10,7 @@ from kombu import pools
 
 from tests.conftest import CHECKIN
 from tracker.models import DailyCheckin, PatientProfile
-from tracker.services.evaluation import patient_logged
+from tracker.services.evaluation import EVALUATE_PATIENT_TASK, patient_logged
 from tracker.services.flags import evaluations_claim_due, trends_evaluate_patients
 from tracker.services.logbook import CheckinValues, checkin_record
 
@@ -73,3 +73,20 @@ def test_patient_logged_survives_an_enqueue_failure(
     with django_capture_on_commit_callbacks(execute=True):
         patient_logged(patient=pat)
     assert PatientProfile.objects.get(pk=pat.pk).next_evaluation_at <= datetime.now(UTC)
+
+
+def test_a_check_in_asks_the_worker_to_evaluate_once_committed(
+    pat, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append((name, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        checkin_record(patient=pat, local_date=pat.local_today(), values=CheckinValues(**CHECKIN))
+        assert sent == []
+    assert sent == [(EVALUATE_PATIENT_TASK, (pat.pk,))]
+
+
+def test_the_task_asked_for_is_the_one_the_worker_runs():
+    from tracker.tasks import evaluate_patient_now
+
+    assert current_app.tasks[EVALUATE_PATIENT_TASK] == evaluate_patient_now

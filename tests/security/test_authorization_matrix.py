@@ -29,12 +29,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from patient.views.phone import EXPLANATIONS_BY_SLUG
 from tests.conftest import login
 from tests.workspace import live_days, make_flag
 from tracker.models import Exercise
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.logbook import session_start
-from tracker.views.patient import EXPLANATIONS_BY_SLUG
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 
 from tests.conftest import PASSWORD
 from tracker.models import User
-from tracker.throttling import client_ip
+from tracker.network import client_ip
 
 pytestmark = pytest.mark.django_db
 

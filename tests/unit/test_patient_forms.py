@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.patient_forms import RATING_CHOICES, CheckinForm
+from patient.forms import RATING_CHOICES, CheckinForm
 
 TODAY = date(2026, 11, 2)
 ANSWERS = {

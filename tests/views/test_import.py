@@ -82,7 +82,7 @@ def test_it_calls_the_same_service_as_the_command(as_alice, alice, library, monk
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr("tracker.views.imports.import_caseload", spy)
+    monkeypatch.setattr("workspace.views.imports.import_caseload", spy)
     check(as_alice, alice, patients=PATIENTS)
     assert calls[0]["dry_run"] is True and calls[0]["clinic"] == alice.clinic
     assert calls[0]["patients_csv"] == PATIENTS and calls[0]["checkins_csv"] is None

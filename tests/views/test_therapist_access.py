@@ -9,15 +9,18 @@ therapists too.
 import pytest
 from django.urls import URLPattern, reverse
 
+from accounts import urls as accounts_urls
 from tests.conftest import login
 from tests.workspace import give_program, make_flag
-from tracker import urls_therapist
 from tracker.models import Exercise
 from tracker.services.data_rights import deletion_request_create
+from workspace import urls as workspace_urls
 
 pytestmark = pytest.mark.django_db
 
-NAMES = [p.name for p in urls_therapist.urlpatterns if isinstance(p, URLPattern)]
+# Everything under /clinic/: the workspace's own pages and its invite and sign-in pages.
+CLINIC_PATTERNS = workspace_urls.urlpatterns + accounts_urls.clinic_urlpatterns
+NAMES = [p.name for p in CLINIC_PATTERNS if isinstance(p, URLPattern)]
 ADMIN_ONLY = {
     "therapist-import",
     "therapist-security",
@@ -68,7 +71,7 @@ def objects(pat, alice, bob):
 
 
 def url_for(name, objects):
-    pattern = next(p for p in urls_therapist.urlpatterns if p.name == name)
+    pattern = next(p for p in CLINIC_PATTERNS if p.name == name)
     kwargs = {k: objects[k] for k in pattern.pattern.converters}
     return reverse(name, kwargs=kwargs)
 

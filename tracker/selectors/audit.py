@@ -19,8 +19,8 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from tracker.models import AuditEvent, PatientProfile, User
+from tracker.models.operations import AUDIT_ACTIONS
 from tracker.selectors.export import spreadsheet_safe
-from tracker.services.audit import AUDIT_ACTIONS
 
 PAGE_SIZE = 50
 DETAIL_CHARS = 200

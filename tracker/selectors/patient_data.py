@@ -32,9 +32,9 @@ from tracker.models import (
     TherapistNote,
     User,
 )
+from tracker.models.operations import AUDIT_ACTIONS
 from tracker.selectors.adherence import adherence_history
 from tracker.selectors.export import programs_with_versions
-from tracker.services.audit import AUDIT_ACTIONS
 
 FORMAT_VERSION = 1
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -6,56 +6,10 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from tracker.models import AuditEvent, Clinic, PatientProfile, User
-from tracker.throttling import client_ip
-
-# Every kind of audited event, with the words the clinic admin reads in the audit log.
-# ``audit_record`` refuses an action that is not listed, so a new kind cannot slip in unnamed.
-AUDIT_ACTIONS: dict[str, str] = {
-    "audit.exported": _("Downloaded the audit log"),
-    "auth.login": _("Signed in"),
-    "auth.login_failed": _("Failed sign-in"),
-    "auth.logout": _("Signed out"),
-    "auth.recovery_code_used": _("Signed in with a recovery code"),
-    "auth.recovery_codes_regenerated": _("Made new two-factor recovery codes"),
-    "auth.two_factor_disabled": _("Turned off two-factor sign-in"),
-    "auth.two_factor_enabled": _("Turned on two-factor sign-in"),
-    "auth.two_factor_failed": _("Entered a wrong sign-in code"),
-    "auth.two_factor_reset": _("Reset a therapist's two-factor sign-in"),
-    "caseload.imported": _("Imported logs"),
-    "clinic.two_factor_not_required": _("Stopped requiring two-factor sign-in"),
-    "clinic.two_factor_required": _("Required two-factor sign-in for the clinic"),
-    "exercise.created": _("Added a clinic exercise"),
-    "exercise.updated": _("Changed a clinic exercise"),
-    "flag.acknowledged": _("Acknowledged a flag"),
-    "flag.auto_resolved": _("Cleared a flag: the condition no longer holds"),
-    "flag.escalated": _("Raised a flag's severity"),
-    "flag.opened": _("Opened a flag"),
-    "flag.resolved": _("Resolved a flag"),
-    "note.added": _("Added a note"),
-    "patient.data_deleted": _("Deleted a patient's health data on their request"),
-    "patient.data_downloaded": _("Downloaded their own data"),
-    "patient.deletion_cancelled": _("Cancelled their request to delete their data"),
-    "patient.deletion_declined": _("Declined a request to delete a patient's data"),
-    "patient.deletion_requested": _("Asked for their data to be deleted"),
-    "patient.exported": _("Exported a patient's data"),
-    "patient.invite_accepted": _("Accepted an invitation"),
-    "patient.invite_resent": _("Resent an invitation"),
-    "patient.invite_revoked": _("Revoked an invitation"),
-    "patient.invited": _("Invited a patient"),
-    "patient.push_subscribed": _("Turned on push reminders"),
-    "patient.push_unsubscribed": _("Turned off push reminders"),
-    "patient.settings_changed": _("Changed patient settings"),
-    "patient.viewed": _("Viewed a patient record"),
-    "prescription.added": _("Added an exercise to a program"),
-    "prescription.changed": _("Changed a dosage"),
-    "prescription.removed": _("Removed an exercise from a program"),
-    "prescription.reordered": _("Reordered a program"),
-    "program.created": _("Started a program"),
-    "program.updated": _("Changed a program"),
-}
+from tracker.models.operations import AUDIT_ACTIONS
+from tracker.network import client_ip
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 
 from tracker.models import PatientProfile
 from tracker.services.flags import evaluation_request
 
 log = logging.getLogger(__name__)
+
+# The worker's task is asked for by its name: tracker.tasks calls the services, so a service
+# never imports it. tracker.tasks registers evaluate_patient_now under this name.
+EVALUATE_PATIENT_TASK = "tracker.tasks.evaluate_patient_now"
 
 
 def patient_logged(*, patient: PatientProfile) -> None:
@@ -24,9 +29,7 @@ def patient_logged(*, patient: PatientProfile) -> None:
 
 
 def _enqueue(patient_id: int) -> None:
-    from tracker.tasks import evaluate_patient_now
-
     try:
-        evaluate_patient_now.delay(patient_id)
+        current_app.send_task(EVALUATE_PATIENT_TASK, args=(patient_id,))
     except Exception:  # any broker error: kombu's OperationalError, a refused connection, …
         log.warning("broker down; the dispatcher will evaluate patient %s later", patient_id)

@@ -1,0 +1,348 @@
+"""Two-factor sign-in: the code step of logging in, a therapist's own set-up, and the clinic
+admin's security page (the clinic's rule, and resetting a therapist's lost phone).
+
+Recovery codes are rendered straight into the response that made them and kept nowhere in
+the clear, so they are seen exactly once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import sign_in
+from accounts.forms import (
+    AppCodeForm,
+    ClinicTwoFactorForm,
+    PasswordOrCodeForm,
+    SignInCodeForm,
+)
+from accounts.throttling import lockout_response
+from tracker.access import (
+    clinic_admin_required,
+    clinic_therapist_for_admin,
+    therapist_required,
+    therapists_of_clinic,
+)
+from tracker.models import User
+from tracker.services.audit import audit_record
+from tracker.services.two_factor import (
+    clinic_requires_two_factor,
+    clinic_two_factor_require,
+    identity_confirm,
+    provisioning_uri,
+    qr_code_svg,
+    recovery_codes_left,
+    recovery_codes_regenerate,
+    second_factor_verify,
+    secret_display,
+    two_factor_begin,
+    two_factor_confirm,
+    two_factor_disable,
+    two_factor_reset,
+)
+from workspace.views.caseload import add_service_errors
+
+SIGN_IN_TEMPLATE = "registration/two_factor.html"
+ACCOUNT_TEMPLATE = "accounts/two_factor.html"
+CODES_TEMPLATE = "accounts/two_factor_codes.html"
+SECURITY_TEMPLATE = "accounts/security.html"
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    """``target`` if it stays on this site, else nothing."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+# --- The second step of logging in -------------------------------------------------------
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The password was right; the code from the app (or a recovery code) completes login."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    pending = sign_in.pending_get(request)
+    if pending is None:
+        return redirect(settings.LOGIN_URL)
+    next_url = _safe_next(request, pending.next_url)
+    user = User.objects.filter(pk=pending.user_id, is_active=True).first()
+    if pending.expired or user is None or not user.has_two_factor:
+        sign_in.pending_clear(request)
+        if pending.expired:
+            messages.info(request, _("That took too long. Please log in again."))
+        return redirect(_with_next(resolve_url(settings.LOGIN_URL), next_url))
+
+    # Wrong codes count against the same lockout as wrong passwords.
+    credentials = {settings.AXES_USERNAME_FORM_FIELD: user.email}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        sign_in.pending_clear(request)
+        return lockout_response(request, credentials=credentials)
+
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        factor = second_factor_verify(user=user, code=form.cleaned_data["code"], request=request)
+        if factor is not None:
+            login(request, user, backend=pending.backend)
+            sign_in.mark_verified(request.session, user)
+            if factor == "recovery":
+                left = recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You signed in with a recovery code; %(count)d is left. "
+                        "Make new ones on your two-factor page.",
+                        "You signed in with a recovery code; %(count)d are left. "
+                        "Make new ones on your two-factor page.",
+                        left,
+                    )
+                    % {"count": left},
+                )
+            # Not redirect(): it would take a relative `next` such as "page" for a URL name.
+            return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+        wrong_codes = sign_in.pending_wrong_code(request)
+        AxesProxyHandler.user_login_failed(
+            sender=sign_in_code, credentials=credentials, request=request
+        )
+        locked_out = bool(getattr(request, "axes_locked_out", False))
+        audit_record(
+            action="auth.two_factor_failed",
+            actor=user,
+            request=request,
+            detail={"locked_out": True} if locked_out else {},
+        )
+        if locked_out:
+            sign_in.pending_clear(request)
+            return lockout_response(request, credentials=credentials)
+        if wrong_codes >= sign_in.MAX_WRONG_CODES:
+            sign_in.pending_clear(request)
+            messages.error(request, _("Too many wrong codes. Please log in again."))
+            return redirect(_with_next(resolve_url(settings.LOGIN_URL), next_url))
+        form.add_error(
+            "code",
+            _("That code is not right. Type the newest code your app shows for Rehabit."),
+        )
+    status = 400 if form.is_bound else 200
+    return render(request, SIGN_IN_TEMPLATE, {"form": form}, status=status)
+
+
+# --- A therapist's own two-factor sign-in -------------------------------------------------
+
+
+def _account_url(next_url: str = "") -> str:
+    return _with_next(reverse("therapist-two-factor"), next_url)
+
+
+def _next_of(request: HttpRequest) -> str:
+    return _safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
+
+
+def _account_page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context: dict[str, Any] = {
+        "next": _next_of(request),
+        "clinic_requires": clinic_requires_two_factor(user.clinic_id),
+        "recovery_left": recovery_codes_left(user),
+        "confirm_form": forms.get("confirm_form") or AppCodeForm(),
+        "disable_form": forms.get("disable_form") or PasswordOrCodeForm(prefix="disable"),
+        "codes_form": forms.get("codes_form") or PasswordOrCodeForm(prefix="codes"),
+    }
+    if user.totp_secret and not user.has_two_factor:
+        # Our own markup from segno (the title is escaped there): no user input in it.
+        context["qr_code"] = mark_safe(  # noqa: S308
+            qr_code_svg(provisioning_uri(user), title=_("QR code for your authenticator app"))
+        )
+        context["secret"] = secret_display(user.totp_secret)
+    return render(request, ACCOUNT_TEMPLATE, context, status=status)
+
+
+def _codes_page(request: HttpRequest, codes: list[str], *, first_time: bool) -> HttpResponse:
+    context = {"codes": codes, "first_time": first_time, "next": _next_of(request)}
+    return render(request, CODES_TEMPLATE, context)
+
+
+@require_GET
+@never_cache
+@therapist_required
+def account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request)
+
+
+@require_POST
+@therapist_required
+def setup(request: HttpRequest) -> HttpResponse:
+    """A new secret for the app (again, if the person starts over)."""
+    try:
+        two_factor_begin(user=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_account_url(_next_of(request)))
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_POST
+@therapist_required
+def confirm(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.has_two_factor or not user.totp_secret:
+        if user.has_two_factor:
+            messages.info(request, _("Two-factor sign-in is already on."))
+        else:
+            messages.info(request, _("Start the set-up first."))
+        return redirect(_account_url(_next_of(request)))
+    form = AppCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = two_factor_confirm(user=user, code=form.cleaned_data["code"], request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            sign_in.mark_verified(request.session, user)
+            return _codes_page(request, codes, first_time=True)
+    return _account_page(request, confirm_form=form, status=400)
+
+
+def _identity_checked(request: HttpRequest, form: PasswordOrCodeForm) -> bool:
+    if not form.is_valid():
+        return False
+    if identity_confirm(
+        user=request.user,  # type: ignore[arg-type]
+        password_or_code=form.cleaned_data["password_or_code"],
+    ):
+        return True
+    form.add_error(
+        "password_or_code", _("That is neither your password nor a current code from your app.")
+    )
+    return False
+
+
+@sensitive_post_parameters("disable-password_or_code")
+@require_POST
+@therapist_required
+def disable(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.has_two_factor:
+        messages.info(request, _("Two-factor sign-in is not on."))
+        return redirect(_account_url())
+    form = PasswordOrCodeForm(request.POST, prefix="disable")
+    if _identity_checked(request, form):
+        try:
+            two_factor_disable(user=user, request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Two-factor sign-in is off."))
+            return redirect(_account_url())
+    return _account_page(request, disable_form=form, status=400)
+
+
+@sensitive_post_parameters("codes-password_or_code")
+@never_cache
+@require_POST
+@therapist_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.has_two_factor:
+        messages.info(request, _("Two-factor sign-in is not on."))
+        return redirect(_account_url())
+    form = PasswordOrCodeForm(request.POST, prefix="codes")
+    if _identity_checked(request, form):
+        codes = recovery_codes_regenerate(user=user, request=request)
+        return _codes_page(request, codes, first_time=False)
+    return _account_page(request, codes_form=form, status=400)
+
+
+# --- The clinic admin's security page ---------------------------------------------------
+
+
+def _security_page(
+    request: HttpRequest, *, form: ClinicTwoFactorForm | None = None, status: int = 200
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    required = clinic_requires_two_factor(user.clinic_id)
+    therapists = list(therapists_of_clinic(user))
+    context = {
+        "form": form or ClinicTwoFactorForm(initial={"require_two_factor": required}),
+        "clinic_requires": required,
+        "rows": [(t, recovery_codes_left(t)) for t in therapists],
+        "without_two_factor": sum(1 for t in therapists if not t.has_two_factor),
+        "recheck_minutes": int(sign_in.RECHECK_EVERY.total_seconds() // 60),
+    }
+    return render(request, SECURITY_TEMPLATE, context, status=status)
+
+
+@require_GET
+@clinic_admin_required
+def security(request: HttpRequest) -> HttpResponse:
+    return _security_page(request)
+
+
+@require_POST
+@clinic_admin_required
+def security_require(request: HttpRequest) -> HttpResponse:
+    form = ClinicTwoFactorForm(request.POST)
+    if form.is_valid():
+        required = form.cleaned_data["require_two_factor"]
+        try:
+            clinic_two_factor_require(
+                admin=request.user,  # type: ignore[arg-type]
+                required=required,
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            sign_in.note_clinic_rule(request.session, required=required)
+            if required:
+                messages.success(request, _("Two-factor sign-in is now required."))
+            else:
+                messages.success(request, _("Two-factor sign-in is no longer required."))
+            return redirect("therapist-security")
+    return _security_page(request, form=form, status=400)
+
+
+@require_POST
+@clinic_admin_required
+def reset(request: HttpRequest, therapist_id: int) -> HttpResponse:
+    """Clear another therapist's two-factor sign-in, for a lost or replaced phone."""
+    therapist = clinic_therapist_for_admin(request.user, therapist_id)  # type: ignore[arg-type]
+    try:
+        two_factor_reset(admin=request.user, therapist=therapist, request=request)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Two-factor sign-in of %(name)s is reset. They can set it up again with their "
+                "new phone."
+            )
+            % {"name": therapist.display_name},
+        )
+    return redirect("therapist-security")
