@@ -14,7 +14,7 @@ from tracker.content import (
     load_library,
 )
 from tracker.management.commands.makemessages import messages_module_source
-from tracker.views.patient import CATEGORY_EXPLANATION
+from patient.views.phone import CATEGORY_EXPLANATION
 
 
 @pytest.fixture

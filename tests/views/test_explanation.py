@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests.conftest import login
-from tracker.views.patient import EXPLANATIONS_BY_SLUG
+from patient.views.phone import EXPLANATIONS_BY_SLUG
 
 pytestmark = pytest.mark.django_db
 
