@@ -58,9 +58,11 @@ def code_step(client: Client, code: str, **extra):
 def login_verified(client: Client, user: User) -> Client:
     """Logged in as if through both steps (force_login alone is not verified)."""
     client.force_login(user)
-    session = client.session
-    session[django_otp.DEVICE_ID_SESSION_KEY] = app_device(user).persistent_id
-    session.save()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 

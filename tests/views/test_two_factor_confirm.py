@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.two_factor import app, stored_recovery_tokens, turn_on, wrong_codes
+from tests.two_factor import START, app, stored_recovery_tokens, turn_on, wrong_codes
 from tracker.models import AuditEvent, User
 from tracker.services.two_factor import two_factor_begin
 
@@ -98,3 +100,14 @@ def test_it_cannot_turn_on_someone_else_s_half_done_set_up(client: Client, alice
     response = login(client, User.objects.get(pk=bob.pk)).post(URL, {"code": app(alice).now()})
     assert response.status_code == 400
     assert not reload(bob).has_two_factor
+
+
+def test_it_asks_to_wait_after_a_wrong_code(bob_setting_up, bob):
+    with time_machine.travel(START, tick=False) as traveller:
+        bob_setting_up.post(URL, {"code": wrong_codes(bob, 1)[0]})
+        response = bob_setting_up.post(URL, {"code": app(bob).now()})
+        assert response.status_code == 400
+        assert "Too many wrong codes in a row. Wait 1 second" in response.content.decode()
+        traveller.shift(timedelta(seconds=1))
+        assert bob_setting_up.post(URL, {"code": app(bob).now()}).status_code == 200
+    assert reload(bob).has_two_factor

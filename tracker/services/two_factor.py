@@ -10,6 +10,7 @@ digests; codes handed out before django-otp are still honoured (LegacyRecoveryCo
 
 from __future__ import annotations
 
+import math
 import secrets
 from base64 import b32encode
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -271,9 +273,12 @@ def _wrong_code(check: CodeCheck) -> ValidationError:
 
 
 def wait_message(retry_at: datetime) -> str:
-    seconds = max(1, int((retry_at - timezone.now()).total_seconds() + 0.999))
-    return _(
-        "Too many wrong codes in a row. Wait %(seconds)d seconds, then type the newest code."
+    """After each wrong code the device waits twice as long before it looks at another."""
+    seconds = max(1, math.ceil((retry_at - timezone.now()).total_seconds()))
+    return ngettext(
+        "Too many wrong codes in a row. Wait %(seconds)d second, then type the newest code.",
+        "Too many wrong codes in a row. Wait %(seconds)d seconds, then type the newest code.",
+        seconds,
     ) % {"seconds": seconds}
 
 
@@ -301,27 +306,30 @@ def _recovery_codes_replace(user: User) -> list[str]:
     return [recovery_code_display(code) for code in codes]
 
 
-@transaction.atomic
 def two_factor_confirm(*, user: User, code: str, request: HttpRequest | None = None) -> Enrolment:
     """Turn two-factor sign-in on with the first code from the app.
 
     Returns the recovery codes in the clear: this is the only time anybody sees them.
     """
-    _lock(user)
     if user.has_two_factor:
         raise ValidationError(_("Two-factor sign-in is already on."))
     if app_device(user, confirmed=False) is None:
         raise ValidationError(_("Start the set-up first."))
+    # Checked in its own transaction, so a wrong code's wait is kept when this one fails.
     check = _app_code_check(user, code_normalize(code), confirmed=False)
     if not check.accepted:
         raise _wrong_code(check)
-    device: TOTPDevice = check.device  # type: ignore[assignment]
-    device.confirmed = True
-    # "On since" counts from the day the app was confirmed, not from the start of the set-up.
-    device.created_at = timezone.now()
-    device.save(update_fields=["confirmed", "created_at"])
-    codes = _recovery_codes_replace(user)
-    audit_record(action="auth.two_factor_enabled", actor=user, request=request)
+    with transaction.atomic():
+        _lock(user)
+        # "On since" counts from the day the app was confirmed, not from the start of set-up.
+        confirmed = TOTPDevice.objects.filter(pk=check.device.pk, confirmed=False).update(
+            confirmed=True, created_at=timezone.now()
+        )
+        if not confirmed:  # a second submit of the same form, or a new set-up meanwhile
+            raise ValidationError(_("Two-factor sign-in is already on."))
+        codes = _recovery_codes_replace(user)
+        audit_record(action="auth.two_factor_enabled", actor=user, request=request)
+    device = TOTPDevice.objects.get(pk=check.device.pk)
     return Enrolment(app=device, recovery_codes=codes)
 
 
