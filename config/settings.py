@@ -73,7 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # After authentication: request.user.is_verified() says whether this session gave a code.
+    # After authentication: request.user.is_verified() says whether this session gave a code
+    # (tracker.middleware.TwoFactorMiddleware relies on it).
     "django_otp.middleware.OTPMiddleware",
     # After authentication: sets each role's idle timeout on the session.
     "tracker.middleware.SessionExpiryMiddleware",

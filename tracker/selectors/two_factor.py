@@ -17,7 +17,7 @@ from tracker.models import LegacyRecoveryCode, User
 class TherapistTwoFactor:
     therapist: User
     on_since: datetime | None  # None: two-factor sign-in is not on
-    setting_up: bool  # a key was made for an app, confirmed or not
+    has_app_key: bool  # a key was made for an app (confirmed, or the set-up is under way)
     recovery_left: int
 
 
@@ -45,7 +45,7 @@ def therapists_two_factor(therapists: QuerySet[User]) -> list[TherapistTwoFactor
         TherapistTwoFactor(
             therapist=row,
             on_since=row.two_factor_since,
-            setting_up=row.has_app_key,
+            has_app_key=row.has_app_key,
             recovery_left=row.recovery_tokens + row.legacy_recovery,
         )
         for row in rows

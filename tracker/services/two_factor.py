@@ -168,7 +168,7 @@ def secret_display(device: TOTPDevice) -> str:
 
 def _lock(user: User) -> None:
     """Changes to a user's two-factor sign-in queue here, one at a time."""
-    User.objects.select_for_update().filter(pk=user.pk).exists()
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
 
 
 def _waiting(device: ThrottlingMixin) -> CodeCheck | None:
@@ -329,7 +329,8 @@ def two_factor_confirm(*, user: User, code: str, request: HttpRequest | None = N
             raise ValidationError(_("Two-factor sign-in is already on."))
         codes = _recovery_codes_replace(user)
         audit_record(action="auth.two_factor_enabled", actor=user, request=request)
-    device = TOTPDevice.objects.get(pk=check.device.pk)
+    device: TOTPDevice = check.device  # type: ignore[assignment]
+    device.confirmed = True
     return Enrolment(app=device, recovery_codes=codes)
 
 
