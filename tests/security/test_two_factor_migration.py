@@ -17,7 +17,7 @@ from django.test import Client
 from tests.conftest import PASSWORD
 from tests.two_factor import START, code_step, is_logged_in_as, password_step
 from tracker.models import AuditEvent, User
-from tracker.services.two_factor import recovery_codes_left
+from tracker.selectors.two_factor import recovery_codes_left
 
 BEFORE = [("tracker", "0007_exercise_log_version_days_index")]
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32, as pyotp made them

@@ -1,4 +1,5 @@
-"""Two-factor sign-in of a clinic's therapists, for the clinic admin's security page."""
+"""Two-factor sign-in as it stands: a user's devices and recovery codes, and a clinic's
+therapists for the clinic admin's security page."""
 
 from __future__ import annotations
 
@@ -50,3 +51,21 @@ def therapists_two_factor(therapists: QuerySet[User]) -> list[TherapistTwoFactor
         )
         for row in rows
     ]
+
+
+def app_device(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
+    """The authenticator app: confirmed (in use), or unconfirmed (set-up under way)."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=confirmed).first()
+
+
+def two_factor_since(user: User) -> datetime | None:
+    device = app_device(user)
+    return device.created_at if device else None
+
+
+def recovery_codes_left(user: User) -> int:
+    counts = User.objects.filter(pk=user.pk).aggregate(
+        tokens=Count("staticdevice__token_set", distinct=True),
+        legacy=Count("legacy_recovery_codes", distinct=True),
+    )
+    return counts["tokens"] + counts["legacy"]

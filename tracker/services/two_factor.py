@@ -22,7 +22,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -33,6 +32,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tracker.models import Clinic, LegacyRecoveryCode, User
+from tracker.selectors.two_factor import app_device, recovery_codes_left
 from tracker.services.audit import audit_record
 
 APP_DEVICE_NAME = "Authenticator app"
@@ -119,27 +119,6 @@ def _recovery_tokens(code: str) -> list[str]:
         recovery_token(code, secret=secret)
         for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     ]
-
-
-def recovery_codes_left(user: User) -> int:
-    counts = User.objects.filter(pk=user.pk).aggregate(
-        tokens=Count("staticdevice__token_set", distinct=True),
-        legacy=Count("legacy_recovery_codes", distinct=True),
-    )
-    return counts["tokens"] + counts["legacy"]
-
-
-# --- The user's devices ------------------------------------------------------------------
-
-
-def app_device(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
-    """The authenticator app: confirmed (in use), or unconfirmed (set-up under way)."""
-    return TOTPDevice.objects.devices_for_user(user, confirmed=confirmed).first()
-
-
-def two_factor_since(user: User) -> datetime | None:
-    device = app_device(user)
-    return device.created_at if device else None
 
 
 # --- What the set-up page shows --------------------------------------------------------

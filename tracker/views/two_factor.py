@@ -34,16 +34,19 @@ from tracker.access import (
     therapists_of_clinic,
 )
 from tracker.models import User
-from tracker.selectors.two_factor import therapists_two_factor
+from tracker.selectors.two_factor import (
+    app_device,
+    recovery_codes_left,
+    therapists_two_factor,
+    two_factor_since,
+)
 from tracker.services.audit import audit_record
 from tracker.services.two_factor import (
-    app_device,
     clinic_requires_two_factor,
     clinic_two_factor_require,
     identity_confirm,
     provisioning_uri,
     qr_code_svg,
-    recovery_codes_left,
     recovery_codes_regenerate,
     second_factor_verify,
     secret_display,
@@ -51,7 +54,6 @@ from tracker.services.two_factor import (
     two_factor_confirm,
     two_factor_disable,
     two_factor_reset,
-    two_factor_since,
     wait_message,
 )
 from tracker.throttling import lockout_response
