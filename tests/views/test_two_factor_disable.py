@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.test import Client
@@ -15,6 +17,7 @@ from tests.two_factor import (
     next_code,
     stored_recovery_tokens,
     turn_on,
+    wrong_codes,
 )
 from tracker.models import AuditEvent, Clinic, User
 
@@ -66,3 +69,16 @@ def test_it_refuses_while_the_clinic_requires_it(alice_with_two_factor, alice, c
 
 def test_it_is_404_for_patients(client: Client, pat):
     assert login(client, pat.user).post(URL, {FIELD: PASSWORD}).status_code == 404
+
+
+def test_it_asks_to_wait_after_a_wrong_code_from_the_app(alice_with_two_factor, alice):
+    with time_machine.travel(START + timedelta(seconds=5), tick=False) as traveller:
+        right = next_code(alice)
+        alice_with_two_factor.post(URL, {FIELD: wrong_codes(alice, 1)[0]})
+        response = alice_with_two_factor.post(URL, {FIELD: right})
+        assert response.status_code == 400
+        assert "Too many wrong codes in a row. Wait 1 second" in response.content.decode()
+        assert reload(alice).has_two_factor
+        traveller.shift(timedelta(seconds=1))
+        alice_with_two_factor.post(URL, {FIELD: right})
+    assert not reload(alice).has_two_factor

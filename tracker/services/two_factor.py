@@ -229,10 +229,17 @@ def second_factor_verify(*, user: User, code: str, request: HttpRequest | None =
 
 
 def identity_confirm(*, user: User, password_or_code: str) -> bool:
-    """Before a change to sign-in itself: the account's password, or a fresh app code."""
-    if _app_code_check(user, code_normalize(password_or_code)).accepted:
+    """Before a change to sign-in itself: the account's password, or a fresh app code.
+
+    Raises ValidationError when an app code came while the app's device is still waiting after
+    wrong codes, so the person is told to wait rather than that the code is wrong.
+    """
+    check = _app_code_check(user, code_normalize(password_or_code))
+    if check.accepted or user.check_password(password_or_code):
         return True
-    return user.check_password(password_or_code)
+    if check.retry_at:
+        raise ValidationError({"password_or_code": wait_message(check.retry_at)})
+    return False
 
 
 # --- Set-up and after ----------------------------------------------------------------------

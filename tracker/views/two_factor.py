@@ -250,11 +250,15 @@ def confirm(request: HttpRequest) -> HttpResponse:
 def _identity_checked(request: HttpRequest, form: PasswordOrCodeForm) -> bool:
     if not form.is_valid():
         return False
-    if identity_confirm(
-        user=request.user,  # type: ignore[arg-type]
-        password_or_code=form.cleaned_data["password_or_code"],
-    ):
-        return True
+    try:
+        if identity_confirm(
+            user=request.user,  # type: ignore[arg-type]
+            password_or_code=form.cleaned_data["password_or_code"],
+        ):
+            return True
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
     form.add_error(
         "password_or_code", _("That is neither your password nor a current code from your app.")
     )
