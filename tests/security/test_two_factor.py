@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django_otp.plugins.otp_static.models import StaticToken
 
 from tests.conftest import PASSWORD, login
 from tests.two_factor import (
@@ -415,3 +416,22 @@ def test_it_makes_recovery_codes_wait_after_a_wrong_one(client: Client, alice, t
     assert "Too many wrong codes in a row." in response.content.decode()
     traveller.shift(timedelta(seconds=1))
     assert code_step(client, codes[0]).status_code == 302
+
+
+def test_it_keeps_printed_recovery_codes_working_when_the_secret_key_is_rotated(
+    client: Client, alice, traveller, settings
+):
+    codes = turn_on(alice)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-the-site-" + "k" * 30
+    password_step(client, alice)
+    assert code_step(client, codes[0]).status_code == 302
+    assert is_logged_in_as(client, alice)
+
+
+def test_it_keeps_recovery_codes_out_of_the_database_in_the_clear(alice, traveller):
+    codes = turn_on(alice)
+    stored = set(StaticToken.objects.values_list("token", flat=True))
+    assert len(stored) == 10
+    typed = {code.replace("-", "") for code in codes}
+    assert not stored & (typed | set(codes))
