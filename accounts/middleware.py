@@ -83,13 +83,15 @@ TWO_FACTOR_ENROLMENT = {
 class TwoFactorMiddleware:
     """Two-factor sign-in, enforced for clinic therapists on every page.
 
-    - A session not verified with the user's current second factor (one that predates it, or
-      was opened without the code) is ended, and the user is asked for a code.
+    - A session not verified with one of the user's current devices (django-otp's
+      ``user.is_verified()``: it predates a reset, or was opened without the code) is ended,
+      and the user is asked for a code.
     - When the clinic requires two-factor and the therapist has not set it up, every page
       leads to the set-up until it is done.
 
-    Everything is answered from the session and the already loaded user (accounts.sign_in), so
-    an ordinary page costs no extra query; patients are never looked at.
+    A verified session costs only OTPMiddleware's look-up of its device; a therapist without
+    two-factor costs one query (has an app been confirmed since, in another session?). The
+    clinic's rule comes from the session (accounts.sign_in); patients are never looked at.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -108,19 +110,17 @@ class TwoFactorMiddleware:
         view_name = match.view_name if match else ""
         if view_name in TWO_FACTOR_ALWAYS_OPEN:
             return None
-        state = sign_in.two_factor_state(request, user)
+        if user.is_verified():  # type: ignore[union-attr]
+            return None
         back = request.get_full_path() if request.method == "GET" and not _is_htmx(request) else ""
-        if user.has_two_factor and not state.verified:  # type: ignore[union-attr]
+        if user.has_two_factor:  # type: ignore[union-attr]
             backend = sign_in.session_backend(request)
             logout(request)
             user.backend = backend  # type: ignore[union-attr]
             sign_in.pending_start(request, user, next_url=back)
             return _redirect(request, reverse("login-two-factor"))
-        if (
-            state.clinic_requires
-            and not user.has_two_factor  # type: ignore[union-attr]
-            and view_name not in TWO_FACTOR_ENROLMENT
-        ):
+        state = sign_in.two_factor_state(request, user)
+        if state.clinic_requires and view_name not in TWO_FACTOR_ENROLMENT:
             url = reverse("therapist-two-factor")
             if back:
                 url += "?" + urlencode({"next": back})

@@ -1,11 +1,11 @@
-"""The session side of two-factor sign-in: the half-done sign-in, and what a session proved.
+"""The session side of two-factor sign-in: the half-done sign-in, and the clinic's rule.
 
 Between the password and the code nobody is logged in: the session holds only the pending
-user's id, for a few minutes and a few wrong codes. Once logged in, a therapist's session
-remembers which second factor it was verified with and whether the clinic requires one, so
-the enforcement middleware answers from the session without a database query; the clinic's
-rule is read again at most every RECHECK_EVERY, so a newly switched-on rule reaches the
-therapists already signed in within minutes.
+user's id, for a few minutes and a few wrong codes. Once logged in, django-otp keeps the device
+that verified the session (``django_otp.login``; OTPMiddleware answers ``user.is_verified()``),
+and the session keeps whether the clinic requires a second factor, read again at most every
+RECHECK_EVERY, so a newly switched-on rule reaches the therapists already signed in within
+minutes.
 """
 
 from __future__ import annotations
@@ -96,14 +96,7 @@ def session_backend(request: HttpRequest) -> str:
     return request.session.get(BACKEND_SESSION_KEY) or DEFAULT_BACKEND
 
 
-# --- What a logged-in therapist's session has proved ------------------------------------
-
-
-def _factor_stamp(user: Any) -> str:
-    """Names the user's current second factor: a session verified with an earlier one (before
-    a reset and a new set-up) does not count as verified with this one."""
-    confirmed = getattr(user, "totp_confirmed_at", None)
-    return confirmed.isoformat() if confirmed else ""
+# --- The clinic's rule, as a logged-in therapist's session knows it --------------------
 
 
 def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -117,18 +110,8 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         return
     session[STATE_KEY] = {
         "required": clinic_requires_two_factor(user.clinic_id),
-        "factor": "",  # the sign-in code view marks it verified right after login()
         "checked": time.time(),
     }
-
-
-def mark_verified(session: SessionBase, user: Any) -> None:
-    """This session has just seen a correct code for the user's current second factor."""
-    state = dict(session.get(STATE_KEY) or {})
-    if "required" not in state:
-        state.update(required=clinic_requires_two_factor(user.clinic_id), checked=time.time())
-    state["factor"] = _factor_stamp(user)
-    session[STATE_KEY] = state
 
 
 def note_clinic_rule(session: SessionBase, *, required: bool) -> None:
@@ -142,7 +125,6 @@ def note_clinic_rule(session: SessionBase, *, required: bool) -> None:
 @dataclass(frozen=True)
 class TwoFactorState:
     clinic_requires: bool
-    verified: bool
 
 
 def two_factor_state(request: HttpRequest, user: Any) -> TwoFactorState:
@@ -153,11 +135,6 @@ def two_factor_state(request: HttpRequest, user: Any) -> TwoFactorState:
     if not isinstance(state, dict) or not (
         0 <= now - float(state.get("checked", 0)) < RECHECK_EVERY.total_seconds()
     ):
-        state = {
-            **(state if isinstance(state, dict) else {"factor": ""}),
-            "required": clinic_requires_two_factor(user.clinic_id),
-            "checked": now,
-        }
+        state = {"required": clinic_requires_two_factor(user.clinic_id), "checked": now}
         session[STATE_KEY] = state
-    verified = bool(state.get("factor")) and state.get("factor") == _factor_stamp(user)
-    return TwoFactorState(clinic_requires=bool(state.get("required")), verified=verified)
+    return TwoFactorState(clinic_requires=bool(state.get("required")))

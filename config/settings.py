@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tracker",
     "accounts",
     "patient",
@@ -73,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication: request.user.is_verified() says whether this session gave a code
+    # (accounts.middleware.TwoFactorMiddleware relies on it).
+    "django_otp.middleware.OTPMiddleware",
     # After authentication: sets each role's idle timeout on the session.
     "accounts.middleware.SessionExpiryMiddleware",
     # After authentication and htmx: two-factor sign-in for clinic therapists, answered from
@@ -174,6 +180,17 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 # Wrong sign-in codes count too (accounts.views.two_factor); what was typed is not kept.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# --- Two-factor sign-in (django-otp) --------------------------------------------------------
+# An authenticator app (TOTP) plus single-use recovery codes. A code is accepted once (the
+# device remembers the last time step it took) and one step either side of now, so a phone
+# whose clock is up to 30 seconds off still works. After each wrong code the device waits
+# 1, 2, 4, 8… seconds before it checks another one; the account lockout above counts too.
+OTP_TOTP_ISSUER = "Rehabit"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The Django admin lists devices but never shows an app's key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Sessions -------------------------------------------------------------------------------
 # accounts.middleware.SessionExpiryMiddleware sets each session's expiry on every request:

@@ -1,12 +1,17 @@
 """Two-factor sign-in for the tests: pyotp plays the authenticator app on the therapist's phone,
-making codes from the secret exactly as a real app does."""
+making codes from the key exactly as a real app does (from the base32 key on the set-up page),
+independently of django-otp, which checks them."""
 
 from __future__ import annotations
 
+from base64 import b32encode
 from datetime import UTC, datetime
 
+import django_otp
 import pyotp
 from django.test import Client
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sign_in
 from tests.conftest import PASSWORD
@@ -18,23 +23,26 @@ START = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)
 STEP_SECONDS = 30
 
 
+def app_device(user: User) -> TOTPDevice:
+    """The user's newest app key, confirmed or still being set up."""
+    return TOTPDevice.objects.filter(user=user).latest("pk")
+
+
 def app(user: User) -> pyotp.TOTP:
     """The authenticator app, after scanning the user's QR code."""
-    user.refresh_from_db(fields=["totp_secret"])
-    return pyotp.TOTP(user.totp_secret)
+    return pyotp.TOTP(b32encode(app_device(user).bin_key).decode())
 
 
 def turn_on(user: User) -> list[str]:
     """Two-factor sign-in on, confirmed with the app's current code; the recovery codes."""
     two_factor_begin(user=user)
-    return two_factor_confirm(user=user, code=app(user).now())
+    return two_factor_confirm(user=user, code=app(user).now()).recovery_codes
 
 
 def next_code(user: User) -> str:
     """The app's code one step after the last accepted one: still inside the window of one
     step either side, so it is accepted once without waiting 30 seconds."""
-    user.refresh_from_db(fields=["totp_last_step"])
-    return app(user).generate_otp(user.totp_last_step + 1)
+    return app(user).generate_otp(app_device(user).last_t + 1)
 
 
 def password_step(client: Client, user: User, *, next_url: str | None = None, **extra):
@@ -51,9 +59,11 @@ def code_step(client: Client, code: str, **extra):
 def login_verified(client: Client, user: User) -> Client:
     """Logged in as if through both steps (force_login alone is not verified)."""
     client.force_login(user)
-    session = client.session
-    sign_in.mark_verified(session, user)
-    session.save()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 
@@ -68,3 +78,14 @@ def wrong_codes(user: User, count: int) -> list[str]:
     valid = {totp.generate_otp(step + offset) for offset in (-1, 0, 1)}
     candidates = (f"{n:06d}" for n in range(0, 1_000_000, 111_111))
     return [code for code in candidates if code not in valid][:count]
+
+
+def app_key(user: User) -> str | None:
+    """The key of the user's newest app (hex, as django-otp stores it), or None."""
+    device = TOTPDevice.objects.filter(user=user).order_by("pk").last()
+    return device.key if device else None
+
+
+def stored_recovery_tokens(user: User) -> list[str]:
+    """What the database holds for the user's recovery codes."""
+    return sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_otp
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
@@ -40,6 +41,12 @@ from tracker.access import (
     therapists_of_clinic,
 )
 from tracker.models import User
+from tracker.selectors.two_factor import (
+    app_device,
+    recovery_codes_left,
+    therapists_two_factor,
+    two_factor_since,
+)
 from tracker.services.audit import audit_record
 from tracker.services.two_factor import (
     clinic_requires_two_factor,
@@ -47,7 +54,6 @@ from tracker.services.two_factor import (
     identity_confirm,
     provisioning_uri,
     qr_code_svg,
-    recovery_codes_left,
     recovery_codes_regenerate,
     second_factor_verify,
     secret_display,
@@ -55,6 +61,7 @@ from tracker.services.two_factor import (
     two_factor_confirm,
     two_factor_disable,
     two_factor_reset,
+    wait_message,
 )
 from workspace.views.caseload import add_service_errors
 
@@ -106,11 +113,12 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
     form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        factor = second_factor_verify(user=user, code=form.cleaned_data["code"], request=request)
-        if factor is not None:
+        check = second_factor_verify(user=user, code=form.cleaned_data["code"], request=request)
+        if check.accepted:
             login(request, user, backend=pending.backend)
-            sign_in.mark_verified(request.session, user)
-            if factor == "recovery":
+            # The session is verified with this device for as long as the device exists.
+            django_otp.login(request, check.device)
+            if check.factor == "recovery":
                 left = recovery_codes_left(user)
                 messages.warning(
                     request,
@@ -125,6 +133,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 )
             # Not redirect(): it would take a relative `next` such as "page" for a URL name.
             return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+        # A code the device would not look at yet (it waits after wrong codes) counts as a
+        # wrong one too: hammering locks the account out as fast as guessing does.
         wrong_codes = sign_in.pending_wrong_code(request)
         AxesProxyHandler.user_login_failed(
             sender=sign_in_code, credentials=credentials, request=request
@@ -145,7 +155,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             return redirect(_with_next(resolve_url(settings.LOGIN_URL), next_url))
         form.add_error(
             "code",
-            _("That code is not right. Type the newest code your app shows for Rehabit."),
+            wait_message(check.retry_at)
+            if check.retry_at
+            else _("That code is not right. Type the newest code your app shows for Rehabit."),
         )
     status = 400 if form.is_bound else 200
     return render(request, SIGN_IN_TEMPLATE, {"form": form}, status=status)
@@ -164,20 +176,24 @@ def _next_of(request: HttpRequest) -> str:
 
 def _account_page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    since = two_factor_since(user)
     context: dict[str, Any] = {
         "next": _next_of(request),
+        "two_factor_on": since is not None,
+        "two_factor_since": since,
         "clinic_requires": clinic_requires_two_factor(user.clinic_id),
-        "recovery_left": recovery_codes_left(user),
+        "recovery_left": recovery_codes_left(user) if since else 0,
         "confirm_form": forms.get("confirm_form") or AppCodeForm(),
         "disable_form": forms.get("disable_form") or PasswordOrCodeForm(prefix="disable"),
         "codes_form": forms.get("codes_form") or PasswordOrCodeForm(prefix="codes"),
     }
-    if user.totp_secret and not user.has_two_factor:
+    setting_up = None if since else app_device(user, confirmed=False)
+    if setting_up is not None:
         # Our own markup from segno (the title is escaped there): no user input in it.
         context["qr_code"] = mark_safe(  # noqa: S308
-            qr_code_svg(provisioning_uri(user), title=_("QR code for your authenticator app"))
+            qr_code_svg(provisioning_uri(setting_up), title=_("QR code for your authenticator app"))
         )
-        context["secret"] = secret_display(user.totp_secret)
+        context["secret"] = secret_display(setting_up)
     return render(request, ACCOUNT_TEMPLATE, context, status=status)
 
 
@@ -210,32 +226,39 @@ def setup(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def confirm(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if user.has_two_factor or not user.totp_secret:
-        if user.has_two_factor:
-            messages.info(request, _("Two-factor sign-in is already on."))
-        else:
-            messages.info(request, _("Start the set-up first."))
+    if user.has_two_factor:
+        messages.info(request, _("Two-factor sign-in is already on."))
+        return redirect(_account_url(_next_of(request)))
+    if app_device(user, confirmed=False) is None:
+        messages.info(request, _("Start the set-up first."))
         return redirect(_account_url(_next_of(request)))
     form = AppCodeForm(request.POST)
     if form.is_valid():
         try:
-            codes = two_factor_confirm(user=user, code=form.cleaned_data["code"], request=request)
+            enrolment = two_factor_confirm(
+                user=user, code=form.cleaned_data["code"], request=request
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            sign_in.mark_verified(request.session, user)
-            return _codes_page(request, codes, first_time=True)
+            # This session has just shown a code from the new app: it stays signed in.
+            django_otp.login(request, enrolment.app)
+            return _codes_page(request, enrolment.recovery_codes, first_time=True)
     return _account_page(request, confirm_form=form, status=400)
 
 
 def _identity_checked(request: HttpRequest, form: PasswordOrCodeForm) -> bool:
     if not form.is_valid():
         return False
-    if identity_confirm(
-        user=request.user,  # type: ignore[arg-type]
-        password_or_code=form.cleaned_data["password_or_code"],
-    ):
-        return True
+    try:
+        if identity_confirm(
+            user=request.user,  # type: ignore[arg-type]
+            password_or_code=form.cleaned_data["password_or_code"],
+        ):
+            return True
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
     form.add_error(
         "password_or_code", _("That is neither your password nor a current code from your app.")
     )
@@ -286,12 +309,12 @@ def _security_page(
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     required = clinic_requires_two_factor(user.clinic_id)
-    therapists = list(therapists_of_clinic(user))
+    rows = therapists_two_factor(therapists_of_clinic(user))
     context = {
         "form": form or ClinicTwoFactorForm(initial={"require_two_factor": required}),
         "clinic_requires": required,
-        "rows": [(t, recovery_codes_left(t)) for t in therapists],
-        "without_two_factor": sum(1 for t in therapists if not t.has_two_factor),
+        "rows": rows,
+        "without_two_factor": sum(1 for row in rows if row.on_since is None),
         "recheck_minutes": int(sign_in.RECHECK_EVERY.total_seconds() // 60),
     }
     return render(request, SECURITY_TEMPLATE, context, status=status)

@@ -39,6 +39,7 @@ def test_it_sets_up_two_factor_and_logs_in_with_a_code(phone, demo_clinic):  # n
     phone.get_by_label("Code").fill("000000" if app.now() != "000000" else "111111")
     phone.get_by_role("button", name="Log in").click()
     expect(phone.get_by_role("alert")).to_contain_text("That code is not right")
+    phone.wait_for_timeout(1000)  # after a wrong code the device waits a second
     # The code of the next 30 seconds: the current one was used to turn two-factor on.
     phone.get_by_label("Code").fill(app.at(time.time() + 30))
     phone.get_by_role("button", name="Log in").click()

@@ -41,6 +41,8 @@ from django.db import DataError, connection, models, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -58,6 +60,7 @@ from tracker.models import (
     ExerciseLog,
     Flag,
     FlagEvent,
+    LegacyRecoveryCode,
     Notification,
     PatientProfile,
     PrescribedExercise,
@@ -345,6 +348,24 @@ def of_pat_user(w: World, row: dict[str, Any]) -> bool:
     return row["user_id"] == w.pat.user_id or row.get("recipient_id") == w.pat.user_id
 
 
+def device_of(persona: str) -> Callable[[World, dict[str, Any]], bool]:
+    """A two-factor device (or legacy recovery code) of this persona."""
+    return lambda w, row: row["user_id"] == getattr(w, persona).pk
+
+
+def of_clinic_therapist(w: World, row: dict[str, Any]) -> bool:
+    return User.objects.filter(pk=row["user_id"], clinic=w.clinic, role="therapist").exists()
+
+
+def recovery_token_of(persona: str) -> Callable[[World, dict[str, Any]], bool]:
+    def check(w: World, row: dict[str, Any]) -> bool:
+        owner = StaticDevice.objects.filter(pk=row["device_id"]).values_list("user_id", flat=True)
+        # A token whose device went with it: that deletion is checked on the device's row.
+        return not owner or owner[0] == getattr(w, persona).pk
+
+    return check
+
+
 @dataclass(frozen=True)
 class Endpoint:
     persona: str  # "pat", "alice" or "anonymous"
@@ -540,7 +561,13 @@ TABLE: dict[str, Endpoint] = {
         },
         fresh_client=True,
         first=lambda client, w: password_step(client, w.bob),  # the password was right
-        writes={User: May(change=lambda w, row: row["id"] == w.bob.pk)},
+        writes={
+            User: May(change=lambda w, row: row["id"] == w.bob.pk),
+            # The app's last time step, or a recovery code used up.
+            TOTPDevice: May(change=device_of("bob")),
+            StaticDevice: May(change=device_of("bob")),
+            StaticToken: May(delete=recovery_token_of("bob")),
+        },
         pages=lambda w: [reverse("therapist-caseload")],
     ),
     "invite-accept": Endpoint(
@@ -738,21 +765,36 @@ TABLE: dict[str, Endpoint] = {
     ),
     # --- Two-factor sign-in: alice sets it up, bob has it on, alice (an admin) resets it
     "therapist-two-factor-setup": Endpoint(
-        "alice", lambda w: {"next": NEXT}, writes={User: May(change=is_alice)},
+        "alice", lambda w: {"next": NEXT},
+        writes={TOTPDevice: May(create=device_of("alice"), delete=device_of("alice"))},
     ),
     "therapist-two-factor-confirm": Endpoint(
         "alice",
         lambda w: {"code": Field(one_of(app(w.alice).now()), TWO_FACTOR_CODES), "next": NEXT},
         prepare=lambda w: two_factor_begin(user=w.alice),  # the app has scanned the QR code
-        writes={User: May(change=is_alice)}, pages=lambda w: [reverse("therapist-two-factor")],
+        writes={
+            TOTPDevice: May(change=device_of("alice")),
+            StaticDevice: May(create=device_of("alice")),
+            StaticToken: May(create=recovery_token_of("alice")),
+        },
+        pages=lambda w: [reverse("therapist-two-factor")],
     ),
     "therapist-two-factor-disable": Endpoint(
         "bob", lambda w: {"disable-password_or_code": password_or_code(w)},
-        writes={User: May(change=is_bob)}, pages=lambda w: [reverse("therapist-two-factor")],
+        writes={
+            TOTPDevice: May(change=device_of("bob"), delete=device_of("bob")),
+            StaticDevice: May(delete=device_of("bob")),
+            StaticToken: May(delete=recovery_token_of("bob")),
+        },
+        pages=lambda w: [reverse("therapist-two-factor")],
     ),
     "therapist-two-factor-recovery-codes": Endpoint(
         "bob", lambda w: {"codes-password_or_code": password_or_code(w)},
-        writes={User: May(change=is_bob)}, pages=lambda w: [reverse("therapist-two-factor")],
+        writes={
+            TOTPDevice: May(change=device_of("bob")),
+            StaticToken: May(create=recovery_token_of("bob"), delete=recovery_token_of("bob")),
+        },
+        pages=lambda w: [reverse("therapist-two-factor")],
     ),
     "therapist-security-require": Endpoint(
         "alice", lambda w: {"require_two_factor": choice("on", "")},
@@ -762,7 +804,11 @@ TABLE: dict[str, Endpoint] = {
     ),
     "therapist-two-factor-reset": Endpoint(
         "alice",
-        writes={User: May(change=lambda w, row: row["clinic_id"] == w.clinic.pk and row["role"] == "therapist")},  # noqa: E501
+        writes={
+            TOTPDevice: May(delete=of_clinic_therapist),
+            StaticDevice: May(delete=of_clinic_therapist),
+            StaticToken: May(delete=lambda w, row: True),  # with their device, checked there
+        },
         pages=lambda w: [reverse("therapist-security")],
     ),
     # --- Patients' data: pat may ask for deletion, pia has asked, alice decides
@@ -982,11 +1028,20 @@ WATCHED: list[type[models.Model]] = [
     Clinic, User, PatientProfile, Program, PrescribedExercise, Session, ExerciseLog,
     DailyCheckin, TherapistNote, Flag, FlagEvent, Exercise, ProgramTemplate,
     ProgramTemplateItem, PushSubscription, Notification, DeletionRequest,
+    TOTPDevice, StaticDevice, StaticToken, LegacyRecoveryCode,
 ]  # fmt: skip
 # Changed by every login, including the one each example makes for its persona.
 # The plan revision is the database's own bookkeeping of plan changes (triggers; see
 # tests/unit/test_plan_revision.py), not something a request writes.
-IGNORED = {User: {"last_login"}, PatientProfile: {"plan_revision"}}
+# A wrong two-factor code makes the device wait longer before the next (django-otp's throttle):
+# that is written even when the request is refused.
+THROTTLE = {"throttling_failure_timestamp", "throttling_failure_count"}
+IGNORED = {
+    User: {"last_login"},
+    PatientProfile: {"plan_revision"},
+    TOTPDevice: THROTTLE,
+    StaticDevice: THROTTLE,
+}
 HTMX_HEADERS = st.one_of(
     st.just({}),
     st.just({"HTTP_HX_REQUEST": "true"}),

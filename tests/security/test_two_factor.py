@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django_otp.plugins.otp_static.models import StaticToken
 
 from tests.conftest import PASSWORD, login
 from tests.two_factor import (
@@ -126,6 +127,7 @@ def test_it_accepts_a_recovery_code_once(client: Client, alice, traveller):
 
     password_step(client, alice)
     assert code_step(client, codes[3]).status_code == 400
+    traveller.shift(timedelta(seconds=1))  # the wait after a wrong code
     assert code_step(client, codes[4]).status_code == 302
 
 
@@ -166,7 +168,9 @@ def test_it_locks_the_account_out_when_codes_are_guessed(client: Client, alice, 
     assert password_step(client, alice).status_code == 429
     other = Client()
     assert password_step(other, alice, REMOTE_ADDR="198.51.100.7").status_code == 302
-    # From another address the account is not locked yet (that takes ten).
+    # From another address the account is not locked yet (that takes ten), once the app's
+    # device has waited out the wrong codes (1 + 2 + 4 + 8 seconds, the fifth not checked).
+    traveller.shift(timedelta(seconds=15))
     assert code_step(other, next_code(alice), REMOTE_ADDR="198.51.100.7").status_code == 302
     failed = AuditEvent.objects.filter(action="auth.two_factor_failed", actor=alice)
     assert failed.count() == 5
@@ -211,6 +215,7 @@ def test_it_resets_the_lockout_count_after_a_complete_sign_in(client: Client, al
     password_step(client, alice)
     for guess in wrong_codes(alice, 4):
         code_step(client, guess)
+    traveller.shift(timedelta(seconds=15))
     assert code_step(client, next_code(alice)).status_code == 302
     assert not AccessAttempt.objects.filter(username=alice.email).exists()
 
@@ -336,3 +341,97 @@ def test_it_adds_no_query_to_a_patient_page(clinic, pat: PatientProfile, pat_pro
     assert queries_for("/today/", pat.user, settings.MIDDLEWARE, False) == queries_for(
         "/today/", pat.user, without, False
     )
+
+
+# --- Replay and throttling (django-otp) ---------------------------------------------------
+
+
+def test_it_accepts_a_code_in_one_browser_only_when_two_send_it_at_once(
+    client: Client, alice, traveller
+):
+    turn_on(alice)
+    other = Client()
+    password_step(client, alice)
+    password_step(other, alice)
+    code = next_code(alice)
+    assert code_step(client, code).status_code == 302
+    replayed = code_step(other, code)
+    assert replayed.status_code == 400
+    assert "That code is not right" in replayed.content.decode()
+    assert not is_logged_in_as(other, alice)
+
+
+def test_it_refuses_the_sign_in_code_again_to_confirm_a_change(client: Client, alice, traveller):
+    turn_on(alice)
+    password_step(client, alice)
+    code = next_code(alice)
+    code_step(client, code)
+    traveller.shift(timedelta(seconds=5))
+    response = client.post(
+        "/clinic/account/two-factor/disable/", {"disable-password_or_code": code}
+    )
+    assert response.status_code == 400
+    assert alice.has_two_factor
+
+
+def test_it_waits_longer_after_each_wrong_code(client: Client, alice, traveller):
+    turn_on(alice)
+    password_step(client, alice)
+    first, second = wrong_codes(alice, 2)
+    right = next_code(alice)
+    assert "That code is not right" in code_step(client, first).content.decode()
+    response = code_step(client, right)  # at once: not even looked at
+    assert response.status_code == 400
+    assert "Too many wrong codes in a row. Wait 1 second, then type" in response.content.decode()
+    assert not is_logged_in_as(client, alice)
+    traveller.shift(timedelta(seconds=1))
+    assert "That code is not right" in code_step(client, second).content.decode()
+    assert "Wait 2 seconds," in code_step(client, right).content.decode()
+    traveller.shift(timedelta(seconds=2))
+    assert code_step(client, right).status_code == 302
+    assert is_logged_in_as(client, alice)
+
+
+def test_it_makes_every_browser_wait_after_wrong_codes(client: Client, alice, traveller):
+    turn_on(alice)
+    password_step(client, alice, REMOTE_ADDR="198.51.100.1")
+    for guess in wrong_codes(alice, 3):
+        traveller.shift(timedelta(seconds=5))
+        code_step(client, guess, REMOTE_ADDR="198.51.100.1")
+    other = Client()
+    password_step(other, alice, REMOTE_ADDR="198.51.100.2")
+    response = code_step(other, next_code(alice), REMOTE_ADDR="198.51.100.2")
+    assert "Wait 4 seconds," in response.content.decode()
+    # Not looked at, but a wrong attempt all the same for the lockout and the audit.
+    assert AuditEvent.objects.filter(action="auth.two_factor_failed").count() == 4
+    traveller.shift(timedelta(seconds=4))
+    assert code_step(other, next_code(alice), REMOTE_ADDR="198.51.100.2").status_code == 302
+
+
+def test_it_makes_recovery_codes_wait_after_a_wrong_one(client: Client, alice, traveller):
+    codes = turn_on(alice)
+    password_step(client, alice)
+    assert code_step(client, "9zzzz-zzzzz").status_code == 400
+    response = code_step(client, codes[0])
+    assert "Too many wrong codes in a row." in response.content.decode()
+    traveller.shift(timedelta(seconds=1))
+    assert code_step(client, codes[0]).status_code == 302
+
+
+def test_it_keeps_printed_recovery_codes_working_when_the_secret_key_is_rotated(
+    client: Client, alice, traveller, settings
+):
+    codes = turn_on(alice)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-the-site-" + "k" * 30
+    password_step(client, alice)
+    assert code_step(client, codes[0]).status_code == 302
+    assert is_logged_in_as(client, alice)
+
+
+def test_it_keeps_recovery_codes_out_of_the_database_in_the_clear(alice, traveller):
+    codes = turn_on(alice)
+    stored = set(StaticToken.objects.values_list("token", flat=True))
+    assert len(stored) == 10
+    typed = {code.replace("-", "") for code in codes}
+    assert not stored & (typed | set(codes))

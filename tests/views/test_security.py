@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import login
 from tests.two_factor import login_verified, turn_on
 from tracker.models import User
-from tracker.services.two_factor import two_factor_begin
+from tracker.services.two_factor import second_factor_verify, two_factor_begin
 
 pytestmark = pytest.mark.django_db
 URL = reverse("therapist-security")
@@ -51,3 +55,24 @@ def test_it_shows_another_clinic_s_admin_only_their_own_clinic(client: Client, c
 
 def test_it_sends_anonymous_visitors_to_log_in(client: Client, db):
     assert client.get(URL)["Location"].startswith(reverse("login"))
+
+
+def test_it_counts_each_therapist_s_recovery_codes_in_the_same_queries_however_many(
+    client: Client, alice, bob, clinic
+):
+    turn_on(alice)
+    login_verified(client, alice)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    codes = turn_on(bob)
+    second_factor_verify(user=bob, code=codes[0])
+    for n in range(3):
+        carol = User.objects.create_user(
+            f"carol{n}@clinic.test", "x", clinic=clinic, role="therapist", full_name=f"Carol {n}"
+        )
+        turn_on(carol)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(URL).content.decode()
+    assert len(many) == len(few)
+    rows = re.findall(r"<td>(\d+)</td>", page)
+    assert sorted(rows) == ["10", "10", "10", "10", "9"]

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.two_factor import login_verified, turn_on
+from tests.two_factor import app, login_verified, turn_on
 from tracker.models import Clinic
 from tracker.services.two_factor import two_factor_begin
 
@@ -32,8 +32,10 @@ def test_it_shows_the_qr_code_inline_and_the_key_for_typing(client: Client, bob)
     svg = re.search(r"<svg\b.*?</svg>", page, re.S).group(0)
     assert 'class="qr-code"' in svg and "<path" in svg
     assert "style" not in svg and "data:" not in page and "<?xml" not in page
-    grouped = " ".join(bob.totp_secret[i : i + 4] for i in range(0, len(bob.totp_secret), 4))
-    assert grouped in page
+    secret = app(bob).secret  # what the app takes: base32, shown in groups of four
+    assert len(secret) == 32
+    assert " ".join(secret[i : i + 4] for i in range(0, 32, 4)) in page
+    assert "otpauth://" not in page  # the key is in the QR code, not in a link
     assert "6-digit code from the app" in page
 
 

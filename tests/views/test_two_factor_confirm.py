@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.two_factor import app, turn_on, wrong_codes
+from tests.two_factor import START, app, stored_recovery_tokens, turn_on, wrong_codes
 from tracker.models import AuditEvent, User
 from tracker.services.two_factor import two_factor_begin
 
@@ -36,7 +38,8 @@ def test_it_turns_two_factor_on_and_shows_ten_recovery_codes_once(bob_setting_up
     assert len(codes) == 10 == len(set(codes))
     bob = reload(bob)
     assert bob.has_two_factor
-    stored = " ".join(bob.totp_recovery_codes)
+    stored = " ".join(stored_recovery_tokens(bob))
+    assert len(stored_recovery_tokens(bob)) == 10
     assert all(code not in stored and code.replace("-", "") not in stored for code in codes)
     assert AuditEvent.objects.filter(action="auth.two_factor_enabled", actor=bob).count() == 1
     # The session that set it up stays in: it has just proved the second factor.
@@ -67,10 +70,10 @@ def test_it_asks_for_six_digits(bob_setting_up, bob):
 def test_it_turns_it_on_once_when_submitted_twice(bob_setting_up, bob):
     code = app(bob).now()
     bob_setting_up.post(URL, {"code": code})
-    codes_after_first = reload(bob).totp_recovery_codes
+    codes_after_first = stored_recovery_tokens(bob)
     again = bob_setting_up.post(URL, {"code": code}, follow=True)
     assert "Two-factor sign-in is already on." in again.content.decode()
-    assert reload(bob).totp_recovery_codes == codes_after_first
+    assert stored_recovery_tokens(bob) == codes_after_first
     assert AuditEvent.objects.filter(action="auth.two_factor_enabled").count() == 1
 
 
@@ -97,3 +100,14 @@ def test_it_cannot_turn_on_someone_else_s_half_done_set_up(client: Client, alice
     response = login(client, User.objects.get(pk=bob.pk)).post(URL, {"code": app(alice).now()})
     assert response.status_code == 400
     assert not reload(bob).has_two_factor
+
+
+def test_it_asks_to_wait_after_a_wrong_code(bob_setting_up, bob):
+    with time_machine.travel(START, tick=False) as traveller:
+        bob_setting_up.post(URL, {"code": wrong_codes(bob, 1)[0]})
+        response = bob_setting_up.post(URL, {"code": app(bob).now()})
+        assert response.status_code == 400
+        assert "Too many wrong codes in a row. Wait 1 second" in response.content.decode()
+        traveller.shift(timedelta(seconds=1))
+        assert bob_setting_up.post(URL, {"code": app(bob).now()}).status_code == 200
+    assert reload(bob).has_two_factor

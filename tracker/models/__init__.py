@@ -5,6 +5,7 @@ from .logbook import DailyCheckin, ExerciseLog, Session, Symptom
 from .operations import AuditEvent, DeletionRequest, Notification, PushSubscription, WorkerHeartbeat
 from .people import Clinic, PatientProfile, TherapistNote, User
 from .programs import PrescribedExercise, Program
+from .two_factor import LegacyRecoveryCode
 
 __all__ = [
     "RATING_MAX",
@@ -19,6 +20,7 @@ __all__ = [
     "Flag",
     "FlagEvent",
     "FlagKind",
+    "LegacyRecoveryCode",
     "Notification",
     "PatientProfile",
     "PrescribedExercise",

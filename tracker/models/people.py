@@ -165,13 +165,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
     # Therapists: when the next daily flag digest is due (UTC, from their local 07:00).
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # Two-factor sign-in (TOTP, RFC 6238). The secret only counts once it is confirmed with a
-    # code; the last accepted time step stops a code being replayed within its window.
-    totp_secret = models.CharField(max_length=64, blank=True)
-    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
-    totp_last_step = models.BigIntegerField(null=True, blank=True)
-    # One-time recovery codes, stored as password hashes (never in the clear).
-    totp_recovery_codes = models.JSONField(default=list, blank=True)
 
     objects = UserManager()
 
@@ -222,7 +215,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def has_two_factor(self) -> bool:
-        return bool(self.totp_secret) and self.totp_confirmed_at is not None
+        """An authenticator app confirmed with a code (django-otp's TOTPDevice); one query."""
+        return self.totpdevice_set.filter(confirmed=True).exists()
 
 
 def default_reminder_time() -> time:
