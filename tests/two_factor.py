@@ -13,7 +13,6 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import sign_in
 from tests.conftest import PASSWORD
 from tracker.models import User
 from tracker.services.two_factor import two_factor_begin, two_factor_confirm

@@ -5,6 +5,7 @@ import shutil
 import pytest
 from django.template.loader import render_to_string
 
+from patient.views.phone import CATEGORY_EXPLANATION
 from tracker.content import (
     CONTENT_DIR,
     ContentError,
@@ -14,7 +15,6 @@ from tracker.content import (
     load_library,
 )
 from tracker.management.commands.makemessages import messages_module_source
-from patient.views.phone import CATEGORY_EXPLANATION
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.conftest import login
 from patient.views.phone import EXPLANATIONS_BY_SLUG
+from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
