@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tracker.models import Clinic, Exercise, PatientProfile, User
-from tracker.selectors.plan import kept_plans_clear
 from tracker.services.prescribing import DosageSpec, prescription_add, program_create
 
 PASSWORD = "correct horse battery staple"
@@ -36,12 +36,12 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
-def forget_kept_plans():
-    """Each test's database is rolled back after it, so a patient id and plan revision can
-    come round again with another plan; production never reuses either."""
-    kept_plans_clear()
+def empty_cache():
+    """Each test's database is rolled back after it, so a patient id and plan revision (or
+    a session key) can come round again with other data; production never reuses either."""
+    cache.clear()
     yield
-    kept_plans_clear()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

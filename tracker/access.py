@@ -32,7 +32,6 @@ from tracker.models import (
     Session,
     User,
 )
-from tracker.selectors.rows import one_where
 
 View = Callable[..., HttpResponse]
 
@@ -92,7 +91,7 @@ def own_patient_profile(user: User | Any) -> PatientProfile:
     if not getattr(user, "is_authenticated", False) or not user.is_patient:
         raise Http404
     try:
-        # Loaded with the user by tracker.auth_backends (no query of its own).
+        # Loaded with the user by the authentication backend (no query of its own).
         profile = user.patient_profile
     except PatientProfile.DoesNotExist as exc:
         raise Http404 from exc
@@ -224,8 +223,11 @@ def session_for_patient_by_client_id(
 
     An id that belongs to somebody else's session is a 404, as for any other lookup.
     """
-    session = one_where(Session, client_id=client_id)
-    if session is not None and session.patient_id != patient.pk:
+    try:
+        session = Session.objects.get(client_id=client_id)
+    except Session.DoesNotExist:
+        return None
+    if session.patient_id != patient.pk:
         raise Http404
     return session
 
@@ -236,10 +238,13 @@ def prescription_for_patient(patient: PatientProfile, prescribed_id: int) -> Pre
     Read by key with its exercise and program (every tick reads one), and then checked to be
     the patient's own.
     """
-    prescribed = one_where(
-        PrescribedExercise, with_related=("exercise", "program"), pk=prescribed_id
-    )
-    if prescribed is None or prescribed.program.patient_id != patient.pk:
+    try:
+        prescribed = PrescribedExercise.objects.select_related("exercise", "program").get(
+            pk=prescribed_id
+        )
+    except PrescribedExercise.DoesNotExist as exc:
+        raise Http404 from exc
+    if prescribed.program.patient_id != patient.pk:
         raise Http404
     return prescribed
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from tracker import library_data
 from tracker.models import Exercise, ProgramTemplate, ProgramTemplateItem
+from tracker.services.prescribing import plan_revision_bump_for_exercises
 
 ITEM_FIELDS = ("sets", "reps", "hold_seconds", "times_per_day", "days_per_week")
 
@@ -64,6 +65,7 @@ def library_seed() -> SeedReport:
             report.created.append(seed["slug"])
         elif _sync(exercise, values):
             exercise.save()
+            plan_revision_bump_for_exercises(exercise_ids=[exercise.pk])
             report.updated.append(seed["slug"])
         else:
             report.unchanged += 1
