@@ -9,12 +9,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import CHECKIN
-from tracker.auth_backends import ClinicModelBackend
 from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, Session, User
 from tracker.selectors.rows import (
     AmongIds,
@@ -88,15 +86,6 @@ def test_it_loads_related_objects_in_the_same_query(pat, alice):
         for user in (therapist, nobody):
             assert not hasattr(user, "patient_profile")
     assert len(captured) == 2
-
-
-def test_the_sign_in_backend_loads_only_active_users_that_exist(pat):
-    backend = ClinicModelBackend()
-    assert backend.get_user(pat.user_id) == pat.user
-    assert backend.get_user(10**9) is None
-    User.objects.filter(pk=pat.user_id).update(is_active=False)
-    assert backend.get_user(pat.user_id) is None
-    assert not isinstance(backend.get_user(pat.user_id), AnonymousUser)
 
 
 def test_it_refuses_a_relation_that_is_not_one_object(pat):

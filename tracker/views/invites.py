@@ -24,6 +24,7 @@ from tracker.services.invites import (
     invite_valid_days,
     patient_invite,
 )
+from tracker.sign_in import DEFAULT_BACKEND
 from tracker.therapist_forms import InviteForm
 from tracker.views.therapist import add_service_errors, redirect_after_post
 
@@ -118,7 +119,7 @@ def accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         invite_accept(user=user, password=form.cleaned_data["new_password1"], request=request)
-        login(request, user, backend="tracker.auth_backends.ClinicModelBackend")
+        login(request, user, backend=DEFAULT_BACKEND)
         messages.success(request, _("Welcome! Your password is set."))
         return redirect("patient-today")
     return render(
