@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from tracker.models import RATING_MAX, RATING_MIN
 
@@ -36,13 +38,17 @@ def rating(
 ) -> dict[str, Any]:
     """A 0–10 rating as eleven large radio buttons, with both ends explained in words."""
     chosen = None if value is None else str(value)  # as the browser sends it: text
+    options = [(n, str(n) == chosen) for n in RATING_VALUES]
     return {
         "name": name,
         "base": f"{prefix}-{name}",
         "legend": legend,
         "low": low,
         "high": high,
-        "options": [(n, str(n) == chosen) for n in RATING_VALUES],
+        # The number checked, if any: what was sent is printed nowhere else, so the drawn
+        # rating is kept by this (not by whatever a phone sent).
+        "checked": next((n for n, checked in options if checked), None),
+        "options": options,
         "errors": errors,
         "required": required,
     }
@@ -59,17 +65,46 @@ def select_options(choices: Iterable[tuple[Any, Any]], selected: Any = None) -> 
 @register.inclusion_tag("tracker/patient/widgets/hold_timer.html")
 def hold_timer(seconds: int, prefix: str) -> dict[str, Any]:
     """A countdown for a timed hold; timer.js brings it to life (hidden without script)."""
-    return {"seconds": seconds, "prefix": prefix}
+    return {
+        "seconds": seconds,
+        "prefix": prefix,
+        "start": gettext("Start %(seconds)s s timer") % {"seconds": seconds},
+        "display": gettext("%(seconds)s s") % {"seconds": seconds},
+    }
 
 
 @register.inclusion_tag("tracker/patient/widgets/plan_item.html", takes_context=True)
 def plan_item(context: template.Context, row: PlanRow) -> dict[str, Any]:
-    """One exercise occurrence on Today: its dose and state, Done and Skip, and its details."""
-    log = row.item.log
+    """One exercise occurrence on Today: its dose and state, Done and Skip, and its details.
+
+    Its texts are worked out here, once per exercise, as plain text the template escapes:
+    Today prints a dozen of these, and a tick answers with one.
+    """
+    item, p, log = row.item, row.item.prescribed, row.item.log
+    if p.is_timed:
+        dose = gettext("%(sets)s × %(seconds)s s hold") % {
+            "sets": p.sets,
+            "seconds": p.hold_seconds,
+        }
+    else:
+        dose = gettext("%(sets)s × %(reps)s reps") % {"sets": p.sets, "reps": p.reps}
+    times = ""  # "1 of 2 today", for an exercise due more than once a day
+    if p.times_per_day > 1:
+        times = gettext("%(n)s of %(total)s today") % {
+            "n": item.occurrence,
+            "total": p.times_per_day,
+        }
     return {
         "row": row,
-        "item": row.item,
-        "show": "hold" if row.item.prescribed.is_timed else "reps",
+        "item": item,
+        "p": p,
+        "log": log,
+        "dom": item.dom_id,
+        "url": reverse("patient-exercise", args=[p.pk]),
+        "dose": dose,
+        "side": p.get_side_display() if p.side != "both" else gettext("each side"),
+        "times": times,
+        "show": "hold" if p.is_timed else "reps",
         "status": (log.status if log is not None else "") or "done",
         "log_url": context["log_url"],
         "session_client_id": context["session_client_id"],
