@@ -32,6 +32,7 @@ from tracker.models import (
     Session,
     User,
 )
+from tracker.selectors.plan import kept_prescription
 
 View = Callable[..., HttpResponse]
 
@@ -235,9 +236,13 @@ def session_for_patient_by_client_id(
 def prescription_for_patient(patient: PatientProfile, prescribed_id: int) -> PrescribedExercise:
     """One version of an exercise prescribed to this patient, in any of their programs.
 
-    Read by key with its exercise and program (every tick reads one), and then checked to be
-    the patient's own.
+    Every tick reads one: a version of today's plan comes from the plan Today keeps in the
+    cache (the patient's own by construction); any other is read by key with its exercise
+    and program, and then checked to be the patient's own.
     """
+    kept = kept_prescription(patient, patient.local_today(), prescribed_id)
+    if kept is not None:
+        return kept
     try:
         prescribed = PrescribedExercise.objects.select_related("exercise", "program").get(
             pk=prescribed_id

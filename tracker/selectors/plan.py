@@ -72,6 +72,17 @@ def kept_prescriptions_in_force(patient: PatientProfile, day: date) -> list[Pres
     )
 
 
+def kept_prescription(
+    patient: PatientProfile, day: date, prescribed_id: int
+) -> PrescribedExercise | None:
+    """One version of the patient's plan on ``day`` as kept in the cache, with its exercise
+    and program; None when the plan is not kept (nothing is read) or does not hold it.
+
+    A tick names the version it logs, almost always one of the plan Today just showed."""
+    kept = cache.get(kept_plan_key(patient, day))
+    return next((p for p in kept or () if p.pk == prescribed_id), None)
+
+
 @dataclass(frozen=True)
 class PlanItem:
     prescribed: PrescribedExercise
