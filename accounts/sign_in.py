@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
@@ -28,7 +29,21 @@ PENDING_FOR = timedelta(minutes=5)
 # Each wrong code also counts towards the account's login lockout.
 MAX_WRONG_CODES = 5
 RECHECK_EVERY = timedelta(minutes=5)
-DEFAULT_BACKEND = "tracker.auth_backends.ClinicModelBackend"
+DEFAULT_BACKEND = "accounts.sign_in.ClinicUserBackend"
+
+
+class ClinicUserBackend(ModelBackend):
+    """Django's model backend; the signed-in user arrives with their clinic and, for a
+    patient, their profile, in the one query that loads the user on every request anyway.
+    (Not the patient's therapist: no patient page shows them.)"""
+
+    def get_user(self, user_id: Any) -> Any:
+        users = get_user_model()._default_manager.select_related("clinic", "patient_profile")
+        try:
+            user = users.get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 def two_factor_applies(user: Any) -> bool:

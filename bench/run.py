@@ -596,7 +596,13 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
+
+    if not reuse:
+        # A rebuilt database hands out the same patient ids and plan revisions again: plans
+        # kept in the cache for the last data set would be taken for this one's.
+        cache.clear()
 
     from bench import datagen
 

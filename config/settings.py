@@ -140,7 +140,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Axes first: it refuses a locked-out client before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "tracker.auth_backends.ClinicModelBackend",
+    # Django's ModelBackend, loading the signed-in user with their clinic and profile.
+    "accounts.sign_in.ClinicUserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,8 +200,35 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 REHABIT_THERAPIST_IDLE_TIMEOUT = timedelta(minutes=30)
 REHABIT_PATIENT_IDLE_TIMEOUT = timedelta(days=14)
 SESSION_COOKIE_AGE = int(REHABIT_PATIENT_IDLE_TIMEOUT.total_seconds())
-# Django's database sessions, read with SQL built once (tracker/session_store.py).
-SESSION_ENGINE = "tracker.session_store"
+# Kept in the database and read through the cache: a signed-in request reads its session
+# from the cache, and a session the cache lost is read from the database again.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Cache ----------------------------------------------------------------------------------
+# Sessions and each patient's plan for Today live here. Production sets CACHE_URL to a Redis
+# server (redis://host:6379/1; not the broker's database number). Without it the cache is
+# files under the var folder: the web processes, the worker and beat of `make run` share
+# them, where a memory cache per process would let one process keep a session that another
+# has ended. Only what fits in a few thousand entries is kept there.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "rehabit",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # --- Internationalisation: every user-facing string is marked; English only for now. --------
 LANGUAGE_CODE = "en"

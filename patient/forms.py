@@ -7,7 +7,6 @@ beside the field.
 
 from __future__ import annotations
 
-import copy
 import zoneinfo
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,35 +31,15 @@ RATING_ERRORS = {
 LATE_ARRIVAL_DAYS = 1
 
 
-class _RatingButtons(forms.RadioSelect):
-    """The 0-10 buttons: the same choices on every form, so a form's copy shares them.
-
-    Every form copies its fields, and Django copies and checks a choice widget's choices
-    again with each copy: for the check-in's four ratings, 0.1 ms of every save.
-    """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _RatingButtons:
-        copied = copy.copy(self)
-        copied.attrs = self.attrs.copy()
-        memo[id(self)] = copied
-        return copied
-
-
-class RatingField(forms.TypedChoiceField):
-    """A 0-10 rating; its fixed choices are shared by every copy (see ``_RatingButtons``)."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> RatingField:
-        return forms.Field.__deepcopy__(self, memo)  # type: ignore[return-value]
-
-
-def rating_field(label: str, *, required: bool = True) -> RatingField:
-    return RatingField(
+def rating_field(label: str, *, required: bool = True) -> forms.TypedChoiceField:
+    """A 0-10 rating (drawn by the ``rating`` tag of patient_widgets)."""
+    return forms.TypedChoiceField(
         label=label,
         choices=RATING_CHOICES,
         coerce=int,
         empty_value=None,
         required=required,
-        widget=_RatingButtons,
+        widget=forms.RadioSelect,
         error_messages=RATING_ERRORS,
     )
 

@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tracker.models import Clinic, Exercise, PatientProfile, User
-from tracker.selectors.plan import kept_plans_clear
 from tracker.services.prescribing import DosageSpec, prescription_add, program_create
 
 PASSWORD = "correct horse battery staple"
@@ -35,13 +35,23 @@ hypothesis_settings.register_profile("thorough", max_examples=400, **_HYPOTHESIS
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_of_this_run(tmp_path_factory: pytest.TempPathFactory):
+    """A cache in a folder of this test run's own, whatever CACHE_URL says: runs never see
+    each other's entries, and emptying it between tests never flushes a shared Redis."""
+    location = tmp_path_factory.mktemp("cache")
+    backend = "django.core.cache.backends.filebased.FileBasedCache"
+    with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": str(location)}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def forget_kept_plans():
-    """Each test's database is rolled back after it, so a patient id and plan revision can
-    come round again with another plan; production never reuses either."""
-    kept_plans_clear()
+def empty_cache(cache_of_this_run: None):
+    """Each test's database is rolled back after it, so a patient id and plan revision (or
+    a session key) can come round again with other data; production never reuses either."""
+    cache.clear()
     yield
-    kept_plans_clear()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.test import Client
 
 from tracker.models import PatientProfile, Program
-from tracker.selectors.plan import plan_for_day
+from tracker.selectors.plan import kept_plan_key, plan_for_day
 from tracker.services.logbook import (
     CheckinValues,
     LogDetails,
@@ -19,6 +20,7 @@ from tracker.services.logbook import (
     session_finish,
     session_start,
 )
+from tracker.services.prescribing import plan_revision_bump
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -59,6 +61,14 @@ def backdate(program: Program, days: int) -> None:
     start = program.start_date - timedelta(days=days)
     Program.objects.filter(pk=program.pk).update(start_date=start)
     program.prescriptions.update(valid_from=start)
+    plan_revision_bump(patients=[program.patient_id])  # as the services do for their writes
+
+
+def forget_kept_plan(patient: PatientProfile) -> None:
+    """Drop the patient's kept plan for today, so the next page reads it afresh (the most
+    a page costs). The session and everything else in the cache stay."""
+    patient.refresh_from_db(fields=["plan_revision"])
+    cache.delete(kept_plan_key(patient, patient.local_today()))
 
 
 def post(client: Client, url: str, data: dict[str, Any], *, htmx: bool = True) -> Any:

@@ -91,7 +91,7 @@ def own_patient_profile(user: User | Any) -> PatientProfile:
     if not getattr(user, "is_authenticated", False) or not user.is_patient:
         raise Http404
     try:
-        # Loaded with the user by tracker.auth_backends (no query of its own).
+        # Loaded with the user by the authentication backend (no query of its own).
         profile = user.patient_profile
     except PatientProfile.DoesNotExist as exc:
         raise Http404 from exc
@@ -223,8 +223,11 @@ def session_for_patient_by_client_id(
 
     An id that belongs to somebody else's session is a 404, as for any other lookup.
     """
-    session = Session.objects.filter(client_id=client_id).first()
-    if session is not None and session.patient_id != patient.pk:
+    try:
+        session = Session.objects.get(client_id=client_id)
+    except Session.DoesNotExist:
+        return None
+    if session.patient_id != patient.pk:
         raise Http404
     return session
 
@@ -232,15 +235,16 @@ def session_for_patient_by_client_id(
 def prescription_for_patient(patient: PatientProfile, prescribed_id: int) -> PrescribedExercise:
     """One version of an exercise prescribed to this patient, in any of their programs.
 
-    Read by key with its exercise and program (every tick reads one), and then checked to be
-    the patient's own.
+    Read by key with its exercise and program, then checked to be the patient's own. (A tick
+    first looks in the plan Today keeps in the cache: see ``selectors.plan.kept_prescription``.)
     """
-    prescribed = (
-        PrescribedExercise.objects.select_related("exercise", "program")
-        .filter(pk=prescribed_id)
-        .first()
-    )
-    if prescribed is None or prescribed.program.patient_id != patient.pk:
+    try:
+        prescribed = PrescribedExercise.objects.select_related("exercise", "program").get(
+            pk=prescribed_id
+        )
+    except PrescribedExercise.DoesNotExist as exc:
+        raise Http404 from exc
+    if prescribed.program.patient_id != patient.pk:
         raise Http404
     return prescribed
 

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.sign_in import DEFAULT_BACKEND
 from tracker.access import patient_for_therapist, therapist_required, therapists_of_clinic
 from tracker.services.invites import (
     InviteOutcome,
@@ -118,7 +119,7 @@ def accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         invite_accept(user=user, password=form.cleaned_data["new_password1"], request=request)
-        login(request, user, backend="tracker.auth_backends.ClinicModelBackend")
+        login(request, user, backend=DEFAULT_BACKEND)
         messages.success(request, _("Welcome! Your password is set."))
         return redirect("patient-today")
     return render(

@@ -63,7 +63,7 @@ from tracker.models import (
     Symptom,
 )
 from tracker.selectors.data_rights import deletion_status
-from tracker.selectors.plan import PlanItem, TodaySummary, today_for_patient
+from tracker.selectors.plan import PlanItem, TodaySummary, kept_prescription, today_for_patient
 from tracker.selectors.progress import progress_for_patient
 from tracker.services.logbook import (
     checkin_record,
@@ -319,7 +319,11 @@ def exercise_log(request: HttpRequest) -> HttpResponse:
         occurrence = int(request.POST.get("occurrence", ""))
     except ValueError as exc:
         raise Http404 from exc
-    prescribed = prescription_for_patient(patient, prescribed_id)
+    # A tick names a version of the plan Today just showed, almost always: that plan is in
+    # the cache, and it is the patient's own by construction.
+    prescribed = kept_prescription(patient, today_, prescribed_id) or prescription_for_patient(
+        patient, prescribed_id
+    )
     day = today_
     log: ExerciseLog | None = None
     session: Session | None = None

@@ -66,8 +66,8 @@ def test_new_numbers_on_open_flags_are_written_in_one_statement(worsening):
 def test_the_window_reads_days_values_and_last_activity_inside_and_before_the_lookback(
     clinic, alice
 ):
-    """The batch reads raw rows and day numbers from the database; what it builds from them
-    is what the rules would get from the ORM, for active patients and quiet ones alike."""
+    """The batch reads plain values from the database; what it builds from them is what
+    the rules would get from the ORM, for active patients and quiet ones alike."""
     from decimal import Decimal
 
     from tracker.models import Session
@@ -156,9 +156,8 @@ def test_who_logged_today_is_judged_on_today_and_everyone_else_on_yesterday(clin
     assert quiet.summary.startswith("No check-in or session for 4 days")
 
 
-def test_check_ins_packed_by_the_database_read_as_the_orm_reads_them(clinic, alice):
-    """Every rating at both ends of its range, every sleep value, and days further apart
-    than one packed character holds."""
+def test_check_ins_reach_the_rules_as_the_orm_reads_them(clinic, alice):
+    """Every rating at both ends of its range, every sleep value, over more than a year."""
     from tracker.models import SLEEP_HOURS_CHOICES
     from tracker.selectors.trends import patient_windows
 
@@ -172,7 +171,7 @@ def test_check_ins_packed_by_the_database_read_as_the_orm_reads_them(clinic, ali
             worst_pain=10 - back % 11, sleep_hours=sleep[back % len(sleep)],
             sleep_quality=(back * 3) % 11, stress=(back * 7) % 11,
         )
-        for back in range(60)  # 413 days: day numbers past 254
+        for back in range(60)  # 413 days
     )  # fmt: skip
     start = today - timedelta(days=420)
 
@@ -186,27 +185,8 @@ def test_check_ins_packed_by_the_database_read_as_the_orm_reads_them(clinic, ali
     assert {type(c.sleep_hours) for c in window.checkins} == {float}
 
 
-def test_packed_check_ins_joined_out_of_order_come_back_in_date_order():
-    from datetime import date
-
-    from tracker.selectors.rows import day_lookup
-    from tracker.selectors.trends import checkins_unpacked
-
-    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(10)]
-
-    def record(day: int, pain: int) -> str:
-        return "".join(chr(v + 2) for v in (0, day, pain, pain + 1, 14, 6, 3))
-
-    columns = checkins_unpacked(record(5, 7) + record(2, 4), days, day_lookup(days))
-
-    assert [tuple(c) for c in columns] == [
-        (days[2], 4, 5, 7.0, 6, 3),
-        (days[5], 7, 8, 7.0, 6, 3),
-    ]
-
-
-def test_sessions_packed_by_the_database_read_as_the_orm_reads_them(clinic, alice):
-    """Ratings left blank, days further apart than one packed character holds, and two
+def test_sessions_reach_the_rules_as_the_orm_reads_them(clinic, alice):
+    """Ratings left blank, days more than a year apart, and two
     sessions on one day kept in the order they were started (not the order they were
     saved in)."""
     from django.utils import timezone

@@ -9,7 +9,10 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import PASSWORD, login
 from tracker.models import PatientProfile, User
@@ -113,20 +116,41 @@ def test_it_renews_the_expiry_at_most_once_a_minute_for_a_therapist(client: Clie
 
 
 def test_the_session_store_reads_a_live_session_and_refuses_an_expired_or_unknown_one():
-    """The request's session is read with SQL of its own (tracker/session_store.py): it
-    must find what Django's store finds, and nothing past its expiry."""
-    from tracker.session_store import SessionStore
+    """Sessions are Django's cached_db store: a live one is read from the cache without a
+    query, or from the database when the cache lost it; nothing past its expiry is read."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
 
-    assert settings.SESSION_ENGINE == "tracker.session_store"
-    store = SessionStore()
-    store["patient_note"] = "kept"
-    store.set_expiry(3600)
-    store.save()
-    key = store.session_key
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    with time_machine.travel(START, tick=False) as traveller:
+        store = SessionStore()
+        store["patient_note"] = "kept"
+        store.set_expiry(3600)
+        store.save()
+        key = store.session_key
 
-    assert SessionStore(key).load() == store.load() and SessionStore(key)["patient_note"] == "kept"
-    Session.objects.filter(session_key=key).update(expire_date=START)  # long past
-    expired = SessionStore(key)
-    assert expired.load() == {} and expired.session_key is None
+        with CaptureQueriesContext(connection) as reads:
+            assert SessionStore(key)["patient_note"] == "kept"
+        assert len(reads) == 0
+        cache.delete(store.cache_key)  # evicted, or written by another machine's process
+        assert SessionStore(key)["patient_note"] == "kept"
+
+        traveller.shift(timedelta(hours=1, seconds=1))
+        expired = SessionStore(key)
+        assert expired.load() == {} and expired.session_key is None
     unknown = SessionStore("x" * 32)
     assert unknown.load() == {} and unknown.session_key is None
+
+
+def test_a_session_ended_in_one_process_is_refused_by_the_others(client: Client, pat):
+    """Logging out deletes the session from the database and the shared cache: a copy of the
+    cookie is refused everywhere."""
+    login(client, pat.user)
+    assert client.get(TODAY).status_code == 200
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = session_key(client)
+    assert stolen.get(TODAY).status_code == 200
+    client.post("/logout/")
+    assert is_sent_to_login(stolen.get(TODAY))
+    assert not Session.objects.filter(
+        session_key=stolen.cookies[settings.SESSION_COOKIE_NAME].value
+    ).exists()

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.phone import backdate, fill_history, post
+from tests.phone import backdate, fill_history, forget_kept_plan, post
 from tracker.models import ExerciseLog, Session
 from tracker.services.logbook import session_start
 from tracker.services.prescribing import prescription_change_dosage
@@ -214,3 +214,36 @@ def test_without_htmx_bad_details_come_back_on_the_whole_page(as_pat, pat, bridg
     assert response.status_code == 422
     html = response.content.decode()
     assert "<html" in html and f'id="item-{bridge_rx.line.hex}-1-pain_during-error"' in html
+
+
+def test_a_tick_after_today_takes_the_prescription_from_the_kept_plan(
+    as_pat, pat, bridge_rx, stretch_rx
+):
+    as_pat.get(reverse("patient-today"))  # keeps today's plan in the cache
+    with CaptureQueriesContext(connection) as kept:
+        assert tick(as_pat, pat, bridge_rx)[0].status_code == 200
+    forget_kept_plan(pat)
+    with CaptureQueriesContext(connection) as read:
+        assert tick(as_pat, pat, stretch_rx)[0].status_code == 200
+    assert len(kept) == len(read) - 1
+
+
+def test_an_outsider_with_a_kept_plan_of_their_own_gets_404_for_another_s_exercise(
+    client, pat, pia, bridge_rx, alice
+):
+    from tracker.services.prescribing import DosageSpec, prescription_add, program_create
+
+    program = program_create(
+        patient=pia, therapist=alice, title="Pia's plan", start_date=pia.local_today()
+    )
+    prescription_add(
+        program=program,
+        exercise=bridge_rx.exercise,
+        dosage=DosageSpec(2, 10, None),
+        valid_from=pia.local_today(),
+    )
+    as_pia = login(client, pia.user)
+    as_pia.get(reverse("patient-today"))
+    response, _ = tick(as_pia, pia, bridge_rx)
+    assert response.status_code == 404
+    assert not ExerciseLog.objects.exists()

@@ -7,9 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.phone import backdate, fill_history, post
+from tests.phone import backdate, fill_history, forget_kept_plan, post
 from tracker.models import Session
-from tracker.selectors.plan import kept_plans_clear
 from tracker.services.logbook import session_start
 
 pytestmark = pytest.mark.django_db
@@ -115,12 +114,12 @@ def test_its_queries_do_not_grow_with_history(as_pat, pat, pat_program):
     backdate(pat_program, 60)
     fill_history(pat, 3)
     first = session_start(patient=pat, client_id=uuid.uuid4(), pain_before=2)
-    kept_plans_clear()  # each measured with a plan not read before: the most it costs
+    forget_kept_plan(pat)  # each measured with a plan not read before: the most it costs
     with CaptureQueriesContext(connection) as short:
         finish(as_pat, first)
     fill_history(pat, 60)
     second = session_start(patient=pat, client_id=uuid.uuid4(), pain_before=2)
-    kept_plans_clear()
+    forget_kept_plan(pat)
     with CaptureQueriesContext(connection) as long:
         finish(as_pat, second)
     assert len(short) == len(long) <= 16

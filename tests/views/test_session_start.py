@@ -7,7 +7,6 @@ from django.urls import reverse
 from tests.conftest import login
 from tests.phone import post
 from tracker.models import Session
-from tracker.selectors.plan import kept_plans_clear
 from tracker.services.logbook import session_start
 
 pytestmark = pytest.mark.django_db
@@ -148,15 +147,15 @@ def test_its_queries_do_not_grow_with_history(as_pat, pat, pat_program):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.phone import backdate, fill_history
+    from tests.phone import backdate, fill_history, forget_kept_plan
 
     backdate(pat_program, 60)
     fill_history(pat, 3)
-    kept_plans_clear()  # each measured with a plan not read before: the most it costs
+    forget_kept_plan(pat)  # each measured with a plan not read before: the most it costs
     with CaptureQueriesContext(connection) as short:
         start(as_pat, pat)
     fill_history(pat, 60)
-    kept_plans_clear()
+    forget_kept_plan(pat)
     with CaptureQueriesContext(connection) as long:
         start(as_pat, pat)
     assert len(short) == len(long) <= 16

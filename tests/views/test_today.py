@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.phone import backdate, fill_history
-from tracker.selectors.plan import kept_plans_clear
+from tests.phone import backdate, fill_history, forget_kept_plan
 from tracker.services.logbook import session_finish, session_start
 
 pytestmark = pytest.mark.django_db
@@ -121,11 +120,11 @@ def test_it_is_never_cached_by_the_browser(as_pat, pat_program):
 def test_it_runs_the_same_queries_with_3_or_60_days_of_history(as_pat, pat, pat_program):
     backdate(pat_program, 60)
     fill_history(pat, 3)
-    kept_plans_clear()  # each measured with a plan not read before: the most it costs
+    forget_kept_plan(pat)  # each measured with a plan not read before: the most it costs
     with CaptureQueriesContext(connection) as short:
         as_pat.get(URL)
     fill_history(pat, 60)
-    kept_plans_clear()
+    forget_kept_plan(pat)
     with CaptureQueriesContext(connection) as long:
         as_pat.get(URL)
     assert len(short) == len(long) <= 6

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from tracker.models import (
@@ -17,7 +16,6 @@ from tracker.models import (
     Program,
     Session,
 )
-from tracker.selectors.rows import one_where, rows_where
 
 
 def prescriptions_in_force(patient: PatientProfile, day: date) -> list[PrescribedExercise]:
@@ -45,13 +43,15 @@ def prescriptions_in_force(patient: PatientProfile, day: date) -> list[Prescribe
     return in_force
 
 
-# Plans read in this process, by (patient, plan revision, day). The database bumps a
-# patient's revision on any change to their programs, prescriptions or an exercise in them
-# (migration 0005), so an entry is never out of date: a change makes a new key. Shared by
-# the requests of one worker: the prescriptions in it are read, never changed.
-KEPT_PLANS_MAX = 4096
-_kept_plans: OrderedDict[tuple[int, int, date], tuple[PrescribedExercise, ...]] = OrderedDict()
-_kept_plans_lock = threading.Lock()
+# How long a plan read for a day is kept: past its day nobody asks for it again.
+KEPT_PLAN_SECONDS = 2 * 24 * 3600
+
+
+def kept_plan_key(patient: PatientProfile, day: date) -> str:
+    """The cache key of a patient's plan on ``day`` at their current plan revision. Every
+    service that changes a plan bumps the revision (``plan_revision_bump``), so a change
+    makes a new key and an entry is never out of date."""
+    return f"plan:{patient.pk}:{patient.plan_revision}:{day.isoformat()}"
 
 
 def kept_prescriptions_in_force(patient: PatientProfile, day: date) -> list[PrescribedExercise]:
@@ -59,27 +59,28 @@ def kept_prescriptions_in_force(patient: PatientProfile, day: date) -> list[Pres
     ``plan_revision`` is the one in the database), read again only when the plan changed.
 
     Today is the page a patient opens most, and its plan changes only when the therapist
-    changes it: this saves Today its costliest query. Not for a profile held since before
-    a change to the plan (its revision would be an old one).
+    changes it: this saves Today its costliest query. Kept in Django's cache (shared by the
+    web processes) as pickled instances with their exercise and program. Not for a profile
+    held since before a change to the plan (its revision would be an old one).
     """
-    key = (patient.pk, patient.plan_revision, day)
-    with _kept_plans_lock:
-        kept = _kept_plans.get(key)
-        if kept is not None:
-            _kept_plans.move_to_end(key)
-            return list(kept)
-    fresh = prescriptions_in_force(patient, day)
-    with _kept_plans_lock:
-        _kept_plans[key] = tuple(fresh)
-        while len(_kept_plans) > KEPT_PLANS_MAX:
-            _kept_plans.popitem(last=False)
-    return fresh
+    return list(
+        cache.get_or_set(
+            kept_plan_key(patient, day),
+            lambda: prescriptions_in_force(patient, day),
+            KEPT_PLAN_SECONDS,
+        )
+    )
 
 
-def kept_plans_clear() -> None:
-    """Forget every kept plan (tests roll the database back, so revisions repeat there)."""
-    with _kept_plans_lock:
-        _kept_plans.clear()
+def kept_prescription(
+    patient: PatientProfile, day: date, prescribed_id: int
+) -> PrescribedExercise | None:
+    """One version of the patient's plan on ``day`` as kept in the cache, with its exercise
+    and program; None when the plan is not kept (nothing is read) or does not hold it.
+
+    A tick names the version it logs, almost always one of the plan Today just showed."""
+    kept = cache.get(kept_plan_key(patient, day))
+    return next((p for p in kept or () if p.pk == prescribed_id), None)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def plan_for_day(patient: PatientProfile, day: date, *, keep_plan: bool = False)
     prescriptions = [p for p in read(patient, day) if p.is_scheduled_on(day.weekday())]
     logs = {
         (log.line, log.occurrence): log
-        for log in rows_where(ExerciseLog, patient=patient, local_date=day)
+        for log in ExerciseLog.objects.filter(patient=patient, local_date=day).order_by()
     }
     flexible = [p.line for p in prescriptions if not p.weekdays and p.days_per_week < 7]
     days_done: dict[object, int] = {}
@@ -177,16 +178,21 @@ def today_for_patient(
     hot, an ORDER BY costs the ORM more to build than the sorting costs Python.
     """
     sessions = sorted(
-        rows_where(Session, patient=patient, local_date=day),
+        Session.objects.filter(patient=patient, local_date=day).order_by(),
         key=lambda s: s.started_at,
         reverse=True,
     )
+    plan = plan_for_day(patient, day, keep_plan=keep_plan)
+    try:
+        checkin = DailyCheckin.objects.get(patient=patient, local_date=day)
+    except DailyCheckin.DoesNotExist:
+        checkin = None
     open_session = next((s for s in sessions if s.finished_at is None), None)
     finished = next((s for s in sessions if s.finished_at is not None), None)
     return TodaySummary(
         day=day,
-        plan=plan_for_day(patient, day, keep_plan=keep_plan),
+        plan=plan,
         open_session=open_session,
         finished_session=finished,
-        checkin=one_where(DailyCheckin, patient=patient, local_date=day),
+        checkin=checkin,
     )

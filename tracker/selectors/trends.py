@@ -1,42 +1,25 @@
 """Feeding the pure trend rules: each patient's recent history as a ``PatientWindow``.
 
 A batch of patients costs a fixed number of queries (check-ins, sessions, adherence, last
-activity of those quiet in the lookback, programs, and the sessions again as rows for
-anyone with two on one day), whatever the batch size or the length of their histories,
-and only the lookback the rules need is read. Check-ins and sessions come packed, one
-text per patient (see ``rows.Characters``), and reach the rules as columns.
+activity of those quiet in the lookback, programs), whatever the batch size or the length
+of their histories, and only the lookback the rules need is read. Check-ins and sessions
+are read as plain values in (patient, day) order and reach the rules as columns.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date
 from itertools import compress
-from operator import le
 from typing import Any
 
-from django.db.models import F, IntegerField, Max, Min, QuerySet, StringAgg, Value
+from django.db.models import FloatField, Max, Min
 from django.db.models.functions import Cast
 
 from tracker import trends
 from tracker.models import Clinic, DailyCheckin, Program, Session
 from tracker.selectors.adherence import adherence_series
-from tracker.selectors.rows import (
-    PACKED_BASE,
-    PACKED_NUMBERS,
-    AmongIds,
-    Characters,
-    DayNumber,
-    Ids,
-    batch_rows,
-    day_characters,
-    day_lookup,
-    packed_columns,
-    raw_rows,
-    unpacked,
-    unpacked_days,
-)
 
 
 def clinic_thresholds(clinic: Clinic) -> trends.Thresholds:
@@ -66,8 +49,8 @@ def patient_windows(
     """
     ids = list(patient_ids)
     days, due, done = adherence_series(ids, start, end)
-    checkins = _checkin_columns(ids, days, start, end)
-    sessions = _session_columns(ids, days, start, end)
+    checkins = _checkin_columns(ids, start, end)
+    sessions = _session_columns(ids, start, end)
     last_activity: dict[int, date] = {}
     for pid in ids:
         last = [c.dates[-1] for c in (checkins[pid], sessions[pid]) if c.dates]
@@ -87,18 +70,23 @@ def patient_windows(
     # whole history asked for its last date.
     quiet = [pid for pid in ids if pid not in last_activity]
     for model in (DailyCheckin, Session) if quiet else ():
-        for row in (
-            model.objects.filter(AmongIds("patient_id", quiet), local_date__lte=end)
+        for pid, last in (
+            model.objects.filter(patient_id__in=quiet, local_date__lte=end)
+            .order_by()
             .values("patient_id")
             .annotate(last=Max("local_date"))
+            .values_list("patient_id", "last")
         ):
-            pid, last = row["patient_id"], row["last"]
             last_activity[pid] = max(last, last_activity.get(pid, last))
 
-    program_start = {
-        pid: start + timedelta(days=first)
-        for pid, first in batch_rows(_first_program_days, ids, start)
-    }
+    program_start = dict(
+        Program.objects.filter(patient_id__in=ids)
+        .exclude(status=Program.Status.PAUSED)
+        .order_by()
+        .values("patient_id")
+        .annotate(first=Min("start_date"))
+        .values_list("patient_id", "first")
+    )
     return {
         pid: trends.PatientWindow(
             as_of=end,
@@ -112,160 +100,53 @@ def patient_windows(
     }
 
 
-def _first_program_days(ids: Ids, start: date) -> QuerySet[Any]:
-    """Each patient's first day of a program that is not paused, as a day number."""
-    return (
-        Program.objects.filter(AmongIds("patient_id", ids))
-        .exclude(status=Program.Status.PAUSED)
-        .order_by()
-        .values("patient_id")
-        .annotate(first=Min(DayNumber("start_date", start)))
-        .values_list("patient_id", "first")
-    )
-
-
-# Sleep is kept in half hours; packed, as the number of half hours.
-_SLEEP_HOURS: list[float | None] = [None, None, *(n / 2 for n in range(PACKED_BASE))]
-
-
-def _checkin_columns(
-    ids: list[int], days: list[date], start: date, end: date
-) -> dict[int, trends.CheckinColumns]:
-    """Each patient's check-ins from ``start`` to ``end`` as columns, from one packed text
-    per patient (see ``Characters``): the check-ins are the batch's most rows."""
-    packed = batch_rows(_packed_checkins, ids, start, end)
-    by_patient = dict.fromkeys(ids, trends.CheckinColumns.empty())  # read-only, so shared
-    lookup = day_lookup(days)
-    for pid, records in packed:
-        by_patient[pid] = checkins_unpacked(records, days, lookup)
-    return by_patient
-
-
-def _packed_checkins(ids: Ids, start: date, end: date) -> QuerySet[Any]:
-    return _packed_by_patient(
-        DailyCheckin.objects.filter(
-            AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
-        ),
-        start,
-        "pain",
-        "worst_pain",
-        Cast(F("sleep_hours") * 2, IntegerField()),
-        "sleep_quality",
-        "stress",
-    )
-
-
-def _packed_by_patient(rows: QuerySet[Any], start: date, *fields: Any) -> QuerySet[Any]:
-    """Each patient's ``rows`` as one packed text (see ``Characters``): per row its day
-    from ``start`` in two characters, then ``fields``."""
-    return (
-        rows.order_by()
-        .values("patient_id")
-        .annotate(
-            records=StringAgg(
-                Characters(*day_characters(DayNumber("local_date", start)), *fields), Value("")
-            )
+def _checkin_columns(ids: list[int], start: date, end: date) -> dict[int, trends.CheckinColumns]:
+    """Each patient's check-ins from ``start`` to ``end`` as columns, in date order (one
+    check-in per patient and day: the database holds them to it)."""
+    rows = (
+        DailyCheckin.objects.filter(patient_id__in=ids, local_date__gte=start, local_date__lte=end)
+        .order_by("patient_id", "local_date")
+        .values_list(
+            "patient_id",
+            "local_date",
+            "pain",
+            "worst_pain",
+            # The rules take hours as numbers: half hours are exact as floats, and the
+            # database converts them faster than a Decimal is built for each row.
+            Cast("sleep_hours", FloatField()),
+            "sleep_quality",
+            "stress",
         )
-        .values_list("patient_id", "records")
     )
+    return _per_patient(ids, trends.CheckinColumns, rows)
 
 
-def _unpacked_records(
-    records: str, days: list[date], lookup: list[date | None], values: Sequence[list[Any]]
-) -> tuple[list[date], list[list[Any]]]:
-    """One patient's packed text as the dates and a column per field, each field read
-    through its lookup in ``values`` (``PACKED_NUMBERS`` for whole numbers)."""
-    whole, rest, *fields = packed_columns(records, 2 + len(values))
-    columns = [unpacked(field, by_code) for field, by_code in zip(fields, values, strict=True)]
-    return unpacked_days(whole, rest, days, lookup), columns
-
-
-_CHECKIN_VALUES = (PACKED_NUMBERS, PACKED_NUMBERS, _SLEEP_HOURS, PACKED_NUMBERS, PACKED_NUMBERS)
-_SESSION_VALUES = (PACKED_NUMBERS, PACKED_NUMBERS)
-
-
-def checkins_unpacked(
-    records: str, days: list[date], lookup: list[date | None]
-) -> trends.CheckinColumns:
-    """One patient's packed check-ins (see ``_checkin_columns``) as columns, in date order."""
-    dates, columns = _in_date_order(*_unpacked_records(records, days, lookup, _CHECKIN_VALUES))
-    return trends.CheckinColumns(dates, *columns)
-
-
-def _session_columns(
-    ids: list[int], days: list[date], start: date, end: date
-) -> dict[int, trends.SessionColumns]:
-    """Each patient's sessions from ``start`` to ``end`` as columns, in the order they were
-    started, packed like the check-ins.
-
-    A packed text keeps no order within a day, so a patient with two sessions on one day
-    has their sessions read again as rows, in order.
-    """
-    packed = batch_rows(_packed_sessions, ids, start, end)
-    by_patient = dict.fromkeys(ids, trends.SessionColumns.empty())
-    lookup = day_lookup(days)
-    two_a_day = []
-    for pid, records in packed:
-        dates, columns = _unpacked_records(records, days, lookup, _SESSION_VALUES)
-        if len(set(dates)) < len(dates):
-            two_a_day.append(pid)
-            continue
-        dates, columns = _in_date_order(dates, columns)
-        by_patient[pid] = trends.SessionColumns(dates, *columns)
-    if two_a_day:
-        by_patient |= _per_patient(
-            two_a_day,
-            days,
-            trends.SessionColumns,
-            raw_rows(
-                _sessions_between(two_a_day, start, end)
-                .order_by("patient_id", "local_date", "started_at")
-                .values_list(
-                    "patient_id", DayNumber("local_date", start), "pain_before", "pain_after"
-                )
-            ),
-        )
-    return by_patient
-
-
-def _sessions_between(ids: Iterable[int], start: date, end: date) -> QuerySet[Session]:
-    return Session.objects.filter(
-        AmongIds("patient_id", ids), local_date__gte=start, local_date__lte=end
+def _session_columns(ids: list[int], start: date, end: date) -> dict[int, trends.SessionColumns]:
+    """Each patient's sessions from ``start`` to ``end`` as columns, in date order and, on
+    a day with two, in the order they were started."""
+    rows = (
+        Session.objects.filter(patient_id__in=ids, local_date__gte=start, local_date__lte=end)
+        .order_by("patient_id", "local_date", "started_at")
+        .values_list("patient_id", "local_date", "pain_before", "pain_after")
     )
-
-
-def _packed_sessions(ids: Ids, start: date, end: date) -> QuerySet[Any]:
-    return _packed_by_patient(
-        _sessions_between(ids, start, end), start, "pain_before", "pain_after"
-    )
-
-
-def _in_date_order(
-    dates: list[date], columns: list[list[Any]]
-) -> tuple[list[date], list[list[Any]]]:
-    """Unpacked records (one per date) sorted by date: the database joins them in any order."""
-    if all(map(le, dates, dates[1:])):
-        return dates, columns
-    order = sorted(range(len(dates)), key=dates.__getitem__)
-    return [dates[i] for i in order], [[column[i] for i in order] for column in columns]
+    return _per_patient(ids, trends.SessionColumns, rows)
 
 
 def _per_patient[C: trends.DatedColumns[Any]](
-    ids: list[int], days: list[date], kind: type[C], rows: list[tuple[Any, ...]]
+    ids: list[int], kind: type[C], rows: Iterable[tuple[Any, ...]]
 ) -> dict[int, C]:
-    """Rows of (patient, day number, *fields), ordered by patient and date, as columns per
-    patient.
+    """Rows of (patient, date, *fields), ordered by patient and date, as columns per patient.
 
     Slices of the batch's columns, so no per-row work runs in Python: tens of thousands of
     rows a batch, built one by one, were a fifth of the evaluation.
     """
-    if not rows:
-        return dict.fromkeys(ids, kind.empty())
-    patients, numbers, *fields = zip(*rows, strict=True)
-    dates = list(map(days.__getitem__, numbers))
+    table = list(rows)
+    if not table:
+        return {pid: kind.empty() for pid in ids}
+    patients, *columns = zip(*table, strict=True)
     by_patient: dict[int, C] = {}
     for pid in ids:
         low = bisect.bisect_left(patients, pid)
         span = slice(low, bisect.bisect_right(patients, pid, low))
-        by_patient[pid] = kind(dates[span], *(field[span] for field in fields))
+        by_patient[pid] = kind(*(list(column[span]) for column in columns))
     return by_patient

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tracker.models import Clinic, Exercise, User
 from tracker.services.audit import audit_record
+from tracker.services.prescribing import plan_revision_bump_for_exercises
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def clinic_exercise_update(
     for name, value in _fields(values).items():
         setattr(exercise, name, value)
     exercise.save()
+    if changed:
+        plan_revision_bump_for_exercises(exercise_ids=[exercise.pk])
     audit_record(
         action="exercise.updated",
         actor=actor,

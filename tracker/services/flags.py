@@ -13,13 +13,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tracker import trends
-from tracker.models import Clinic, Flag, FlagEvent, PatientProfile
-from tracker.selectors.rows import AmongIds, Ids, batch_rows
+from tracker.models import Flag, FlagEvent, PatientProfile
 from tracker.selectors.trends import (
     clinic_thresholds,
     patient_windows,
@@ -79,9 +78,9 @@ FlagState = tuple[
 ]
 
 
-def _open_flags(ids: Ids) -> QuerySet[Any]:
+def _open_flags(ids: Iterable[int]) -> QuerySet[Any]:
     return (
-        Flag.objects.filter(AmongIds("patient_id", ids))
+        Flag.objects.filter(patient_id__in=ids)
         .exclude(status="resolved")
         .order_by()
         .values_list(
@@ -97,9 +96,9 @@ def _open_flags(ids: Ids) -> QuerySet[Any]:
     )
 
 
-def _resolved_flags(ids: Ids) -> QuerySet[Any]:
+def _resolved_flags(ids: Iterable[int]) -> QuerySet[Any]:
     return (
-        Flag.objects.filter(AmongIds("patient_id", ids), status="resolved")
+        Flag.objects.filter(patient_id__in=ids, status="resolved")
         .order_by("resolved_on", "id")
         .values_list("kind", "severity", "resolved_on", "patient_id")
     )
@@ -108,16 +107,13 @@ def _resolved_flags(ids: Ids) -> QuerySet[Any]:
 def _states(as_of: dict[int, date]) -> dict[int, FlagState]:
     """Each patient's open flags and latest resolved flag per kind, in two queries."""
     states: dict[int, FlagState] = {pid: ({}, {}, {}) for pid in as_of}
-    evidence_field = Flag._meta.get_field("evidence")
-    for pk, pid, kind, severity, opened_on, summary, evidence, evaluated_on in batch_rows(
-        _open_flags, as_of
+    for pk, pid, kind, severity, opened_on, summary, evidence, evaluated_on in _open_flags(
+        list(as_of)
     ):
         open_flags, _resolved, rows = states[pid]
-        evidence = evidence_field.from_db_value(evidence, None, connection)  # type: ignore[attr-defined]
         rows[kind] = OpenFlagRow(pk, summary, evidence, evaluated_on)
-        # Date columns come as dates on both engines (Python's sqlite3 module parses them).
         open_flags[trends.FlagKind(kind)] = trends.OpenFlag(trends.Severity(severity), opened_on)
-    for kind, severity, resolved_on, pid in batch_rows(_resolved_flags, as_of):
+    for kind, severity, resolved_on, pid in _resolved_flags(list(as_of)):
         if resolved_on is not None and resolved_on <= as_of[pid]:
             states[pid][1][trends.FlagKind(kind)] = trends.ResolvedFlag(
                 trends.Severity(severity), resolved_on
@@ -289,9 +285,9 @@ def _event(
     )
 
 
-def _patients_to_evaluate(ids: Ids) -> QuerySet[Any]:
+def _patients_to_evaluate(ids: Iterable[int]) -> QuerySet[Any]:
     return (
-        PatientProfile.objects.filter(AmongIds("pk", ids))
+        PatientProfile.objects.filter(pk__in=ids)
         .order_by()
         .values_list("pk", "clinic_id", "user__timezone", "clinic__flag_thresholds")
     )
@@ -308,17 +304,14 @@ def trends_evaluate_patients(
     """
     # Plain values for everyone; only the few patients whose flags change are loaded as
     # models, for the writes (building 2,000 deferred model trios was a tenth of the job).
-    rows = batch_rows(_patients_to_evaluate, patient_ids)
+    rows = list(_patients_to_evaluate(list(patient_ids)))
     if not rows:
         return []
     # Each clinic's overrides are decoded once, not once for each of its patients.
-    stored = Clinic._meta.get_field("flag_thresholds")
     thresholds: dict[int, trends.Thresholds] = {}
     for _pid, clinic_id, _zone, overrides in rows:
         if clinic_id not in thresholds:
-            thresholds[clinic_id] = thresholds_from_overrides(
-                stored.from_db_value(overrides, None, connection)  # type: ignore[attr-defined]
-            )
+            thresholds[clinic_id] = thresholds_from_overrides(overrides)
     clinic_of = {pid: clinic_id for pid, clinic_id, _zone, _overrides in rows}
     widest = max(t.lookback_days for t in thresholds.values())
     days: dict[int, date] = {}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from tracker.content import ExerciseEntry, Library, load_library
 from tracker.models import Exercise, ProgramTemplate, ProgramTemplateItem
+from tracker.services.prescribing import plan_revision_bump_for_exercises
 
 ITEM_FIELDS = ("sets", "reps", "hold_seconds", "times_per_day", "days_per_week")
 
@@ -89,6 +90,7 @@ def _seed(library: Library) -> SeedReport:
             report.created.append(entry.slug)
         elif _sync(exercise, values):
             exercise.save()
+            plan_revision_bump_for_exercises(exercise_ids=[exercise.pk])
             report.updated.append(entry.slug)
         else:
             report.unchanged += 1

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import DailyCheckin, ExerciseLog, PatientProfile, PrescribedExercise, Session
-from tracker.selectors.rows import one_where
 from tracker.services.evaluation import patient_logged
 
 
@@ -28,7 +27,10 @@ def session_start(
     started_at: datetime | None = None,
 ) -> Session:
     """Open a session, or return the one this client id already made (a retried submit)."""
-    existing = one_where(Session, client_id=client_id)
+    try:
+        existing = Session.objects.get(client_id=client_id)
+    except Session.DoesNotExist:
+        existing = None
     if existing is not None:
         if existing.patient_id != patient.pk:
             # Another patient's id: never reveal or touch their session.
@@ -149,15 +151,17 @@ def _upsert[M: models.Model](
     only making a row takes one, so that a copy of the same submit racing this one past the
     lookup ends as an edit of the row it made, not as an error.
     """
-    row = one_where(model, for_update=True, **key)
-    if row is None:
+    locked = model._default_manager.select_for_update()
+    try:
+        row = locked.get(**key)
+    except model.DoesNotExist:  # type: ignore[attr-defined]
         row = model(**key, **new_row, **changes)
         try:
             with transaction.atomic():
                 row.save()
             return row, True
         except IntegrityError:
-            row = model._default_manager.select_for_update().get(**key)
+            row = locked.get(**key)
     for name, value in changes.items():
         setattr(row, name, value)
     row.save(update_fields=[*changes, "updated_at"])

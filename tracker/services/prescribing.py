@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 
 from tracker.models import (
     Exercise,
@@ -25,6 +28,31 @@ DOSAGE_FIELDS = (
     "weekdays",
     "side",
 )
+
+
+def plan_revision_bump(*, patients: Iterable[int] | QuerySet[Any]) -> None:
+    """The plans of these patients (ids, or a query of them) changed: move their revision.
+
+    Today keeps a patient's prescriptions in the cache by plan revision
+    (``kept_prescriptions_in_force``), so every service that writes a program, a
+    prescription or an exercise in one calls this in the same transaction as the write.
+    One UPDATE, counted by the database, so concurrent changes never lose a bump.
+    """
+    ids = patients if isinstance(patients, QuerySet) else list(patients)
+    PatientProfile.objects.filter(pk__in=ids).update(plan_revision=F("plan_revision") + 1)
+
+
+def plan_revision_bump_for_exercises(*, exercise_ids: Iterable[int]) -> None:
+    """An exercise's wording or defaults changed: every patient prescribed it sees it."""
+    plan_revision_bump(
+        patients=Program.objects.filter(prescriptions__exercise_id__in=list(exercise_ids))
+        .order_by()
+        .values("patient_id")
+    )
+
+
+def _patient_of_program(program_id: int) -> QuerySet[Any]:
+    return Program.objects.filter(pk=program_id).order_by().values("patient_id")
 
 
 @dataclass(frozen=True)
@@ -87,6 +115,7 @@ def program_create(
                 valid_from=start_date,
                 **{name: getattr(item, name) for name in DOSAGE_FIELDS},
             )
+    plan_revision_bump(patients=[patient.pk])
     return program
 
 
@@ -101,7 +130,7 @@ def prescription_add(
 ) -> PrescribedExercise:
     if order is None:
         order = program.prescriptions.filter(valid_to__isnull=True).count()
-    return PrescribedExercise.objects.create(
+    prescription = PrescribedExercise.objects.create(
         program=program,
         exercise=exercise,
         order=order,
@@ -109,6 +138,8 @@ def prescription_add(
         valid_from=max(valid_from, program.start_date),
         **dosage.as_fields(),
     )
+    plan_revision_bump(patients=[program.patient_id])
+    return prescription
 
 
 @transaction.atomic
@@ -126,6 +157,7 @@ def prescription_change_dosage(
     unchanged = all(getattr(current, k) == v for k, v in dosage.as_fields().items())
     if unchanged and current.notes == notes:
         return current
+    plan_revision_bump(patients=_patient_of_program(current.program_id))
     if effective_on <= current.valid_from:
         for name, value in dosage.as_fields().items():
             setattr(current, name, value)
@@ -147,6 +179,7 @@ def prescription_change_dosage(
 
 def prescription_remove(*, prescription: PrescribedExercise, effective_on: date) -> None:
     """Stop an exercise from ``effective_on``; it stays in the history of earlier days."""
+    plan_revision_bump(patients=_patient_of_program(prescription.program_id))
     if effective_on <= prescription.valid_from and not prescription.logs.exists():
         prescription.delete()
         return

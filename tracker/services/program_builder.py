@@ -27,6 +27,7 @@ from tracker.models import (
 from tracker.services.audit import audit_record
 from tracker.services.prescribing import (
     DosageSpec,
+    plan_revision_bump,
     prescription_add,
     prescription_change_dosage,
     prescription_remove,
@@ -128,6 +129,7 @@ def program_details_update(
     for name, value in changed.items():
         setattr(program, name, value)
     program.save(update_fields=[*changed, "updated_at"])
+    plan_revision_bump(patients=[program.patient_id])
     audit_record(
         action="program.updated",
         actor=actor,
@@ -282,6 +284,7 @@ def program_exercise_move(
         if row.order != position:
             row.order = position
             row.save(update_fields=["order"])
+    plan_revision_bump(patients=[program.patient_id])
     audit_record(
         action="prescription.reordered",
         actor=actor,
