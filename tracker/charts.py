@@ -222,11 +222,13 @@ def _day_state(day: AdherenceDay) -> str:
     return "none"
 
 
-def _state_words(state: str, day: AdherenceDay) -> str:
+def _state_words(state: str) -> str:
+    # Words, not a day's percentage: the calendar counts days, and the only percentages on
+    # a screen are the 7- and 28-day adherence figures.
     if state == "all":
-        return _("all exercises done")
+        return _("everything done")
     if state == "some":
-        return _("%(percent)s%% of exercises done") % {"percent": round(day.percent or 0)}
+        return _("some exercises done")
     if state == "none":
         return _("no exercises done")
     return _("nothing due")
@@ -356,7 +358,7 @@ def adherence_calendar_data(days: Sequence[AdherenceDay]) -> Calendar:
                 y=HEADER + (slot // 7) * (CELL + GAP),
                 number=day.day.day,
                 state=state,
-                words=f"{date_format(day.day, 'D j M')}: {_state_words(state, day)}",
+                words=f"{date_format(day.day, 'D j M')}: {_state_words(state)}",
             )
         )
     return Calendar(

@@ -75,8 +75,8 @@ def calendar_days(percents):
 def test_the_calendar_marks_each_day_with_a_shape_and_words():
     html = adherence_calendar(calendar_days([100, 50, 0, None]))
     assert isinstance(html, SafeString)
-    assert "Mon 2 Nov: all exercises done" in html
-    assert "Tue 3 Nov: 50% of exercises done" in html
+    assert "Mon 2 Nov: everything done" in html
+    assert "Tue 3 Nov: some exercises done" in html
     assert "Wed 4 Nov: no exercises done" in html
     assert "Thu 5 Nov: nothing due" in html
     for state in ("all", "some", "none", "rest"):

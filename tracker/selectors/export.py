@@ -38,7 +38,6 @@ ADHERENCE_HEADER = [
     "date",
     "occurrences_due",
     "occurrences_done",
-    "adherence_percent",
     "everything_done",
     "adherence_7d_to_yesterday",
     "adherence_28d_to_yesterday",
@@ -188,6 +187,8 @@ def checkin_rows(patient: PatientProfile) -> Iterator[list[str]]:
 
 def adherence_rows(patient: PatientProfile) -> Iterator[list[str]]:
     """One row per day to yesterday: what was due and done, from the one adherence selector.
+    No per-day percentage: a day of a week-shared dose can hold more than its share, so
+    averaging days would give another figure; add up due and done instead.
     The last two columns repeat the 7- and 28-day figures every screen shows, so a sheet
     never has to work them out again (and cannot work them out differently)."""
     email = patient.user.email
@@ -199,7 +200,6 @@ def adherence_rows(patient: PatientProfile) -> Iterator[list[str]]:
             day.day.isoformat(),
             f"{day.due:.2f}",
             f"{day.done:.2f}",
-            "" if day.percent is None else f"{day.percent:.1f}",
             1 if day.everything_done else 0,
             _percent(figures.adherence_7d),
             _percent(figures.adherence_28d),
