@@ -5,7 +5,7 @@ Every view of a record, and every export, is written to the audit trail.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -120,38 +120,34 @@ def _csv_response(rows: Iterator[list[str]], filename: str) -> StreamingHttpResp
     return response
 
 
-def _export_name(patient: PatientProfile, what: str) -> str:
-    return export_filename(patient.user, f"{what}.csv")
+def _export(
+    request: HttpRequest,
+    patient_id: int,
+    what: str,
+    rows: Callable[[PatientProfile], Iterator[list[str]]],
+) -> StreamingHttpResponse:
+    """One of the patient's CSV files, written to the audit trail as an export."""
+    patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
+    audit_record(action="patient.exported", request=request, patient=patient, detail={"what": what})
+    return _csv_response(rows(patient), export_filename(patient.user, f"{what}.csv"))
 
 
 @require_GET
 @therapist_required
 def export_checkins(request: HttpRequest, patient_id: int) -> StreamingHttpResponse:
-    patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
-    audit_record(
-        action="patient.exported", request=request, patient=patient, detail={"what": "checkins"}
-    )
-    return _csv_response(checkin_rows(patient), _export_name(patient, "checkins"))
+    return _export(request, patient_id, "checkins", checkin_rows)
 
 
 @require_GET
 @therapist_required
 def export_sessions(request: HttpRequest, patient_id: int) -> StreamingHttpResponse:
-    patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
-    audit_record(
-        action="patient.exported", request=request, patient=patient, detail={"what": "sessions"}
-    )
-    return _csv_response(session_rows(patient), _export_name(patient, "sessions"))
+    return _export(request, patient_id, "sessions", session_rows)
 
 
 @require_GET
 @therapist_required
 def export_adherence(request: HttpRequest, patient_id: int) -> StreamingHttpResponse:
-    patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
-    audit_record(
-        action="patient.exported", request=request, patient=patient, detail={"what": "adherence"}
-    )
-    return _csv_response(adherence_rows(patient), _export_name(patient, "adherence"))
+    return _export(request, patient_id, "adherence", adherence_rows)
 
 
 @require_GET
