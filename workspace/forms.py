@@ -24,7 +24,7 @@ from tracker.selectors.audit import AUTOMATIC, AuditFilters
 from tracker.selectors.caseload import CaseloadFilters
 from tracker.selectors.flags import FlagFilters
 from tracker.services.clinic_library import ExerciseValues
-from tracker.services.importer import COLUMNS_BY_FILE, missing_columns
+from tracker.services.importer import COLUMNS_BY_FILE, file_is_empty, missing_columns
 from tracker.services.prescribing import DosageSpec
 
 WEEKDAY_CHOICES = [
@@ -438,15 +438,17 @@ NOT_CSV_SIGNATURES = (
     (b"\xfe\xff", _("This file is saved as UTF-16.")),
 )
 SAVE_AS_CSV = _("In your spreadsheet, choose “Save as” and “CSV UTF-8”, then upload that file.")
+# One message for zero bytes (Django's own check) and for a file of blank lines (ours).
+EMPTY_FILE = {"empty": _("This file is empty.")}
 
 
 class ImportForm(WorkspaceForm):
     therapist = forms.ModelChoiceField(
         label=_("Therapist for new patients"), queryset=User.objects.none(), empty_label=None
     )
-    patients = forms.FileField(label="patients.csv", required=False)
-    checkins = forms.FileField(label="checkins.csv", required=False)
-    sessions = forms.FileField(label="sessions.csv", required=False)
+    patients = forms.FileField(label="patients.csv", required=False, error_messages=EMPTY_FILE)
+    checkins = forms.FileField(label="checkins.csv", required=False, error_messages=EMPTY_FILE)
+    sessions = forms.FileField(label="sessions.csv", required=False, error_messages=EMPTY_FILE)
 
     def __init__(self, *args: Any, therapists: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -476,8 +478,8 @@ class ImportForm(WorkspaceForm):
             raise ValidationError(
                 f"{_('This file holds binary data, not CSV text.')} {SAVE_AS_CSV}"
             )
-        if not text.strip():
-            raise ValidationError(_("This file is empty."))
+        if file_is_empty(text):
+            raise ValidationError(EMPTY_FILE["empty"])
         columns = COLUMNS_BY_FILE[name]
         missing = missing_columns(text, columns)
         if missing:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -35,6 +36,7 @@ from tracker.models import (
     Session,
     User,
 )
+from tracker.models.base import SLEEP_HOURS_MAX
 from tracker.services.prescribing import DosageSpec, prescription_add, program_create
 from tracker.services.scheduling import patient_schedule_refresh
 
@@ -95,6 +97,24 @@ def _reader(text: str) -> csv.DictReader:
     return csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
 
 
+def file_is_empty(text: str) -> bool:
+    """Not even a header: nothing but whitespace (and perhaps a byte-order mark).
+
+    A file with a header and no rows is a valid file with nothing in it (an export of an
+    empty table): it imports nothing and is no error.
+    """
+    return not text.lstrip("\ufeff").strip()
+
+
+def _given(name: str, text: str | None, report: ImportReport) -> str | None:
+    """The file's text, if it was given and has something to read. A blank file is an error,
+    not a file left out: it is most likely an export that went wrong."""
+    if text is not None and file_is_empty(text):
+        report.errors.append(RowError(name, 1, "the file is empty"))
+        return None
+    return text
+
+
 def missing_columns(text: str, columns: tuple[str, ...]) -> list[str]:
     """The columns a file's first line does not name (all of them if it is not CSV at all)."""
     try:
@@ -137,19 +157,58 @@ def _rows(text: str, name: str, columns: tuple[str, ...], report: ImportReport):
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
 
 
-def _int(row: dict[str, str], column: str, lo: int, hi: int, *, required: bool) -> int | None:
+# A number cell as people and spreadsheets write one: ASCII digits, and a decimal point only
+# where the column takes fractions. int() and Decimal() read far more (1e1, inf, nan, 0x10 via
+# int(x, 0), 1_0, +5, Arabic-Indic digits), and a cell like 1e1 is a typo or a lost format,
+# not ten hours of sleep. Cells arrive trimmed, so only whitespace inside is left to refuse.
+PLAIN_WHOLE_NUMBER = re.compile(r"[0-9]+")
+PLAIN_DECIMAL_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+SHOWN_VALUE_LENGTH = 20
+
+
+def _shown(raw: str) -> str:
+    """A cell as an error quotes it: a runaway cell would swamp the list of errors."""
+    return raw if len(raw) <= SHOWN_VALUE_LENGTH else f"{raw[:SHOWN_VALUE_LENGTH]}…"
+
+
+def _number(
+    row: dict[str, str],
+    column: str,
+    lo: int,
+    hi: int,
+    *,
+    required: bool,
+    fractions: bool = False,
+) -> Decimal | None:
+    """The cell as a plain number from lo to hi; whole unless the column takes fractions."""
     raw = row.get(column, "")
     if raw == "":
         if required:
             raise _RowProblem(f"{column} is missing")
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _RowProblem(f"{column} must be a whole number, not “{raw}”") from None
-    if not lo <= value <= hi:
-        raise _RowProblem(f"{column} must be between {lo} and {hi}, not {value}")
-    return value
+    plain = PLAIN_DECIMAL_NUMBER if fractions else PLAIN_WHOLE_NUMBER
+    # A minus sign on a plain number: the cell is a number, just below every column's range.
+    if plain.fullmatch(raw.removeprefix("-")):
+        value = Decimal(raw)
+        if raw.startswith("-") or not lo <= value <= hi:
+            raise _RowProblem(f"{column} must be between {lo} and {hi}, not {_shown(raw)}")
+        return value
+    if not fractions and PLAIN_DECIMAL_NUMBER.fullmatch(raw):
+        raise _RowProblem(f"{column} “{_shown(raw)}” is not a whole number")
+    raise _RowProblem(f"{column} “{_shown(raw)}” is not a plain number")
+
+
+def _int(row: dict[str, str], column: str, lo: int, hi: int, *, required: bool) -> int | None:
+    value = _number(row, column, lo, hi, required=required)
+    return None if value is None else int(value)
+
+
+def _sleep_hours(row: dict[str, str]) -> Decimal:
+    hours = _number(row, "sleep_hours", 0, SLEEP_HOURS_MAX, required=True, fractions=True)
+    if hours not in SLEEP_HOURS_CHOICES:
+        raise _RowProblem(f"sleep_hours must be in half hours, not {_shown(row['sleep_hours'])}")
+    # As the phone records it (7.5, not 7.50).
+    return hours.quantize(Decimal("0.1"))
 
 
 def _date(row: dict[str, str], column: str, today: date) -> date:
@@ -251,17 +310,10 @@ def _parse_checkins(text: str, today: date, report: ImportReport) -> list[_Check
         try:
             email = _email(row, "patient_email")
             day = _date(row, "date", today)
-            raw_sleep = row["sleep_hours"]
-            try:
-                sleep = Decimal(raw_sleep)
-            except InvalidOperation:
-                raise _RowProblem(f"sleep_hours must be a number, not “{raw_sleep}”") from None
-            if sleep not in SLEEP_HOURS_CHOICES:
-                raise _RowProblem("sleep_hours must be 0 to 16 in half hours")
             values = {
                 "pain": _int(row, "pain", 0, 10, required=True),
                 "worst_pain": _int(row, "worst_pain", 0, 10, required=True),
-                "sleep_hours": sleep,
+                "sleep_hours": _sleep_hours(row),
                 "sleep_quality": _int(row, "sleep_quality", 0, 10, required=True),
                 "stress": _int(row, "stress", 0, 10, required=True),
                 "note": row["note"][:2000],
@@ -351,6 +403,9 @@ def _import(
         return report
     today = timezone.now().date()
     library = _library(clinic)
+    patients_csv = _given("patients.csv", patients_csv, report)
+    checkins_csv = _given("checkins.csv", checkins_csv, report)
+    sessions_csv = _given("sessions.csv", sessions_csv, report)
     new_patients = _parse_patients(patients_csv, library, today, report) if patients_csv else {}
     checkins = _parse_checkins(checkins_csv, today, report) if checkins_csv else []
     session_rows = _parse_sessions(sessions_csv, today, report) if sessions_csv else []

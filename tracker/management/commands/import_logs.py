@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tracker.models import Clinic, User
 from tracker.services.audit import audit_record
-from tracker.services.importer import import_caseload
+from tracker.services.importer import file_is_empty, import_caseload
 
 
 class Command(BaseCommand):
@@ -38,10 +38,14 @@ class Command(BaseCommand):
                 texts[name] = None
                 continue
             try:
-                texts[name] = Path(path).read_text(encoding="utf-8-sig")  # type: ignore[arg-type]
+                text = Path(path).read_text(encoding="utf-8-sig")  # type: ignore[arg-type]
             except (OSError, UnicodeDecodeError) as exc:
                 raise CommandError(f"Cannot read {path}: {exc}") from None
-        if not any(texts.values()):
+            # Said here, by the name given: an empty file is not a file left out.
+            if file_is_empty(text):
+                raise CommandError(f"{path} is empty.")
+            texts[name] = text
+        if all(text is None for text in texts.values()):
             raise CommandError("Give at least one of --patients, --checkins, --sessions.")
         report = import_caseload(
             clinic=clinic,
