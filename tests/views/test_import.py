@@ -1,5 +1,7 @@
 """The clinic admin's import page runs the same service as `import_logs`."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -150,7 +152,7 @@ BINARY = "This file holds binary data, not CSV text."
         (b"\x00\x01\x02\x03binary", "patients.csv", BINARY),
         (PATIENTS.encode("utf-16"), "patients.csv", UTF16),
         (PATIENTS.encode("utf-16-le"), "patients.csv", BINARY),  # UTF-16 without its mark
-        (b"", "patients.csv", "The submitted file is empty."),
+        (b"", "patients.csv", "This file is empty."),
         (b"\xef\xbb\xbf\r\n \n", "patients.csv", "This file is empty."),
         (b"name,mail\nPat,pat@p.test\n", "patients.csv", "This is not a patients.csv file"),
         (CHECKINS.encode(), "checkins.csv", "This is not a patients.csv file"),  # wrong field
@@ -226,3 +228,53 @@ def test_two_imports_sent_together_import_once_and_both_succeed(alice, clinic):
     assert PatientProfile.objects.filter(user__email="new@p.test").count() == 1
     assert DailyCheckin.objects.filter(patient__user__email="new@p.test").count() == 2
     assert sorted(report.counts["patients_already_present"] for report in reports) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"\n", b" \r\n\t\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n"]
+)
+@pytest.mark.parametrize("field", ["patients", "checkins", "sessions"])
+def test_an_empty_file_is_named_empty_beside_its_field(as_alice, alice, library, field, content):
+    data = {"step": "check", "therapist": alice.pk, "patients": upload("patients.csv", PATIENTS)}
+    data[field] = SimpleUploadedFile(f"{field}.csv", content)
+    response = as_alice.post(URL, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    beside = rf'<label for="id_{field}">{field}.csv</label><input[^>]*>\s*<p class="field-error">'
+    assert re.search(beside + r"This file is empty\.", page), page
+    assert page.count('class="field-error"') == 1
+    assert "Import now" not in page and "tracker.import.checked" not in as_alice.session
+    assert not PatientProfile.objects.exists()
+
+
+def test_a_file_with_only_its_header_imports_nothing_from_it(as_alice, alice, library):
+    """As with `import_logs`: a valid file with no rows, like an export of an empty table."""
+    header = CHECKINS.splitlines()[0] + "\n"
+    page = check(as_alice, alice, patients=PATIENTS, checkins=header).content.decode()
+    assert "All rows are valid" in page and "<li>Check-ins: 0</li>" in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    page = as_alice.post(URL, {"step": "import", "token": token}).content.decode()
+    assert "<li>New patients: 1</li>" in page and "<li>Check-ins: 0</li>" in page
+    assert PatientProfile.objects.filter(user__email="new@p.test").exists()
+    assert not DailyCheckin.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("1e1,6,3,", "sleep_hours “1e1” is not a plain number"),
+        ("nan,6,3,", "sleep_hours “nan” is not a plain number"),
+        ("7.5,0x10,3,", "sleep_quality “0x10” is not a plain number"),
+        ("7.5,6,1_0,", "stress “1_0” is not a plain number"),
+        ("7.5,6,+3,", "stress “+3” is not a plain number"),
+        ("7.5,6,3.5,", "stress “3.5” is not a whole number"),
+    ],
+)
+def test_a_number_that_is_not_plain_is_listed_and_nothing_is_imported(
+    as_alice, alice, library, cells, message
+):
+    checkins = CHECKINS + f"new@p.test,2026-08-03,3,5,{cells}\n"
+    page = check(as_alice, alice, patients=PATIENTS, checkins=checkins).content.decode()
+    row = f'<td>checkins.csv</td><td class="num">4</td><td>{message}</td>'
+    assert row in page and "Import now" not in page
+    assert not PatientProfile.objects.exists()
