@@ -3,8 +3,8 @@
 Every row of every file is validated first; if any is bad nothing is written and each bad
 row is reported by file and line. Importing the same files again changes nothing: patients
 are matched by email, check-ins by day, sessions by a stable id made from the patient, day
-and session reference, exercise logs by their natural key. Shared by `import_logs` and the
-clinic admin's upload page.
+and session reference, exercise logs by their natural key. Numbers are read only as plain
+digits (7, and 7.5 for sleep hours). Shared by `import_logs` and the clinic admin's upload page.
 """
 
 from __future__ import annotations
@@ -158,9 +158,9 @@ def _rows(text: str, name: str, columns: tuple[str, ...], report: ImportReport):
 
 
 # A number cell as people and spreadsheets write one: ASCII digits, and a decimal point only
-# where the column takes fractions. int() and Decimal() read far more (1e1, inf, nan, 0x10 via
-# int(x, 0), 1_0, +5, Arabic-Indic digits), and a cell like 1e1 is a typo or a lost format,
-# not ten hours of sleep. Cells arrive trimmed, so only whitespace inside is left to refuse.
+# where the column takes fractions. int() and Decimal() read far more (1e1, inf, nan, 1_0, +5,
+# digits of other scripts), and a cell like 1e1 is a typo or a mangled format, not ten hours
+# of sleep. Cells arrive trimmed, so only whitespace inside is left to refuse.
 PLAIN_WHOLE_NUMBER = re.compile(r"[0-9]+")
 PLAIN_DECIMAL_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 SHOWN_VALUE_LENGTH = 20
@@ -187,7 +187,7 @@ def _number(
             raise _RowProblem(f"{column} is missing")
         return None
     plain = PLAIN_DECIMAL_NUMBER if fractions else PLAIN_WHOLE_NUMBER
-    # A minus sign on a plain number: the cell is a number, just below every column's range.
+    # A plain number with a minus sign is still a number, below every column's range: say so.
     if plain.fullmatch(raw.removeprefix("-")):
         value = Decimal(raw)
         if raw.startswith("-") or not lo <= value <= hi:
