@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -72,7 +73,10 @@ def prescription_version(prescription: PrescribedExercise) -> str:
     in place, so the dosage and notes it was opened with are part of it. Order is not: moving
     an exercise does not make a dosage form stale.
     """
-    seen = repr([getattr(prescription, name) for name in DOSAGE_FIELDS] + [prescription.notes])
+    # JSON, so a value as saved (Side.BOTH) and as read back ("both") read the same.
+    seen = json.dumps(
+        [getattr(prescription, name) for name in DOSAGE_FIELDS] + [prescription.notes]
+    )
     return f"{prescription.pk}-{hashlib.sha256(seen.encode()).hexdigest()[:16]}"
 
 
