@@ -62,7 +62,7 @@ class PrescriptionChanged(ValueError):
     """
 
     def __init__(self, current: PrescribedExercise | None) -> None:
-        super().__init__("Only the version in force can be changed.")
+        super().__init__("Only the version in force can be changed or removed.")
         self.current = current
 
 

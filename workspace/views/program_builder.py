@@ -257,24 +257,18 @@ def add_exercise(request: HttpRequest, program_id: int, exercise_id: int) -> Htt
 
 
 def _edit_refused_response(
-    request: HttpRequest, program: Program, changed: PrescriptionChanged, *, removing: bool
+    request: HttpRequest, prescription: PrescribedExercise, *, removing: bool
 ) -> HttpResponse:
     """Another edit of this exercise came first: say so next to it, with what is current.
 
     htmx gets the list with 200, as for any edit (htmx swaps only successful answers); the
     page without htmx answers 409 Conflict. Nothing was written, so nothing is audited.
     """
-    if changed.current is not None:
-        rows = _rows(
-            program,
-            notices={
-                changed.current.line: _(
-                    "This exercise was changed meanwhile — here is the current version."
-                )
-            },
-        )
-    else:
-        rows = _rows(program)
+    program = prescription.program
+    notice = _("This exercise was changed meanwhile — here is the current version.")
+    # Versions of one exercise share its line: the notice lands on the one in force now.
+    rows = _rows(program, notices={prescription.line: notice})
+    if not any(row.notice for row in rows):
         if removing:
             messages.info(request, _("This exercise was already removed from the program."))
         else:
@@ -293,18 +287,14 @@ def change_dosage(request: HttpRequest, prescription_id: int) -> HttpResponse:
     prescription = prescription_for_therapist(request.user, prescription_id)  # type: ignore[arg-type]
     program = prescription.program
     form = DosageForm(request.POST, prefix=f"rx{prescription.pk}")
-    try:
-        if not form.is_valid():
-            if prescription.valid_to is None:
-                return _prescriptions_response(
-                    request, program, rows=_rows(program, bound=form, bound_pk=prescription.pk)
-                )
+    if not form.is_valid():
+        if prescription.valid_to is not None:
             # Errors on a form for a version that is gone: the conflict is the news.
-            raise PrescriptionChanged(
-                PrescribedExercise.objects.filter(line=prescription.line, valid_to__isnull=True)
-                .select_related("exercise")
-                .first()
-            )
+            return _edit_refused_response(request, prescription, removing=False)
+        return _prescriptions_response(
+            request, program, rows=_rows(program, bound=form, bound_pk=prescription.pk)
+        )
+    try:
         program_dosage_change(
             prescription=prescription,
             dosage=form.dosage(),
@@ -313,8 +303,8 @@ def change_dosage(request: HttpRequest, prescription_id: int) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             request=request,
         )
-    except PrescriptionChanged as changed:
-        return _edit_refused_response(request, program, changed, removing=False)
+    except PrescriptionChanged:
+        return _edit_refused_response(request, prescription, removing=False)
     return _prescriptions_response(request, program)
 
 
@@ -348,6 +338,6 @@ def remove(request: HttpRequest, prescription_id: int) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             request=request,
         )
-    except PrescriptionChanged as changed:
-        return _edit_refused_response(request, prescription.program, changed, removing=True)
+    except PrescriptionChanged:
+        return _edit_refused_response(request, prescription, removing=True)
     return _prescriptions_response(request, prescription.program)
