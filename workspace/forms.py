@@ -25,7 +25,7 @@ from tracker.selectors.caseload import CaseloadFilters
 from tracker.selectors.flags import FlagFilters
 from tracker.services.clinic_library import ExerciseValues
 from tracker.services.importer import COLUMNS_BY_FILE, file_is_empty, missing_columns
-from tracker.services.prescribing import DosageSpec
+from tracker.services.prescribing import DosageSpec, prescription_version
 
 WEEKDAY_CHOICES = [
     (0, _("Mon")),
@@ -245,7 +245,22 @@ class ProgramDetailsForm(WorkspaceForm):
     status = forms.ChoiceField(label=_("Status"), choices=Program.Status.choices)
 
 
-class DosageForm(WorkspaceForm):
+class PrescriptionVersionForm(WorkspaceForm):
+    """The version of a prescription an edit was opened on, so a stale edit can be refused."""
+
+    # Optional, and never an error: a version that is missing is the one the URL names, and
+    # one that does not match is stale.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, prescription: Any) -> dict[str, Any]:
+        return {"version": prescription_version(prescription)}
+
+    def based_on(self) -> str | None:
+        return self.cleaned_data.get("version") or None
+
+
+class DosageForm(PrescriptionVersionForm):
     """One exercise's dosage: reps *or* a timed hold, and either N days a week or weekdays."""
 
     sets = forms.IntegerField(label=_("Sets"), min_value=1, max_value=20)
@@ -279,6 +294,7 @@ class DosageForm(WorkspaceForm):
     def initial_for(cls, prescription: Any) -> dict[str, Any]:
         mask = prescription.weekdays
         return {
+            **super().initial_for(prescription),
             "sets": prescription.sets,
             "amount_kind": "hold" if prescription.hold_seconds is not None else "reps",
             "amount": prescription.hold_seconds or prescription.reps,

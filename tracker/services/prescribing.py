@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +50,67 @@ def plan_revision_bump_for_exercises(*, exercise_ids: Iterable[int]) -> None:
         patients=Program.objects.filter(prescriptions__exercise_id__in=list(exercise_ids))
         .order_by()
         .values("patient_id")
+    )
+
+
+class PrescriptionChanged(ValueError):
+    """The version an edit was based on is no longer the one in force.
+
+    Another edit came first: a dosage change made a new version (or changed this one in
+    place), or the exercise was removed. ``current`` is the line's version in force now, or
+    None when the exercise is no longer in the program.
+    """
+
+    def __init__(self, current: PrescribedExercise | None) -> None:
+        super().__init__("Only the version in force can be changed or removed.")
+        self.current = current
+
+
+def prescription_version(prescription: PrescribedExercise) -> str:
+    """What a form opened on this version carries back, like an HTTP ETag.
+
+    The id alone is not enough: a change on the day a version started rewrites that version
+    in place, so the dosage and notes it was opened with are part of it. Order is not: moving
+    an exercise does not make a dosage form stale.
+    """
+    # JSON, so a value as saved (Side.BOTH) and as read back ("both") read the same.
+    seen = json.dumps(
+        [getattr(prescription, name) for name in DOSAGE_FIELDS] + [prescription.notes]
+    )
+    return f"{prescription.pk}-{hashlib.sha256(seen.encode()).hexdigest()[:16]}"
+
+
+def prescription_lock_in_force(
+    *, prescription: PrescribedExercise, based_on: str | None = None
+) -> PrescribedExercise:
+    """Lock the version an edit is about, as it is now; refuse it if it is no longer current.
+
+    Call inside ``transaction.atomic``. A second edit of the same version waits here for the
+    first to commit, then sees what the first did. ``based_on`` is the version the editor
+    saw (``prescription_version``); without it only a version already closed is refused.
+    """
+    locked = PrescribedExercise.objects.select_for_update().filter(pk=prescription.pk).first()
+    if (
+        locked is not None
+        and locked.valid_to is None
+        and (based_on is None or based_on == prescription_version(locked))
+    ):
+        return locked
+    # A new statement, so PostgreSQL sees a version the other edit inserted while we waited.
+    current = (
+        PrescribedExercise.objects.select_for_update()
+        .filter(line=prescription.line, valid_to__isnull=True)
+        .select_related("exercise", "program")
+        .first()
+    )
+    raise PrescriptionChanged(current)
+
+
+def prescription_has_dosage(
+    prescription: PrescribedExercise, dosage: DosageSpec, notes: str
+) -> bool:
+    return prescription.notes == notes and all(
+        getattr(prescription, name) == value for name, value in dosage.as_fields().items()
     )
 
 
@@ -144,18 +207,22 @@ def prescription_add(
 
 @transaction.atomic
 def prescription_change_dosage(
-    *, prescription: PrescribedExercise, dosage: DosageSpec, notes: str, effective_on: date
+    *,
+    prescription: PrescribedExercise,
+    dosage: DosageSpec,
+    notes: str,
+    effective_on: date,
+    based_on: str | None = None,
 ) -> PrescribedExercise:
     """Change a dosage from ``effective_on``; days before keep the version then in force.
 
     A change on the day the version started replaces it in place: that day has no history
     under the old dosage worth keeping apart, and logs keep their own snapshot anyway.
+    Raises ``PrescriptionChanged`` when the version is no longer current (or no longer the
+    ``based_on`` one).
     """
-    current = PrescribedExercise.objects.select_for_update().get(pk=prescription.pk)
-    if current.valid_to is not None:
-        raise ValueError("Only the version in force can be changed.")
-    unchanged = all(getattr(current, k) == v for k, v in dosage.as_fields().items())
-    if unchanged and current.notes == notes:
+    current = prescription_lock_in_force(prescription=prescription, based_on=based_on)
+    if prescription_has_dosage(current, dosage, notes):
         return current
     plan_revision_bump(patients=_patient_of_program(current.program_id))
     if effective_on <= current.valid_from:
@@ -177,8 +244,16 @@ def prescription_change_dosage(
     )
 
 
-def prescription_remove(*, prescription: PrescribedExercise, effective_on: date) -> None:
-    """Stop an exercise from ``effective_on``; it stays in the history of earlier days."""
+@transaction.atomic
+def prescription_remove(
+    *, prescription: PrescribedExercise, effective_on: date, based_on: str | None = None
+) -> None:
+    """Stop an exercise from ``effective_on``; it stays in the history of earlier days.
+
+    Raises ``PrescriptionChanged`` when the version is no longer current (or no longer the
+    ``based_on`` one): closing an old version again would leave the newer one in force.
+    """
+    prescription = prescription_lock_in_force(prescription=prescription, based_on=based_on)
     plan_revision_bump(patients=_patient_of_program(prescription.program_id))
     if effective_on <= prescription.valid_from and not prescription.logs.exists():
         prescription.delete()

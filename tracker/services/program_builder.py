@@ -27,9 +27,12 @@ from tracker.models import (
 from tracker.services.audit import audit_record
 from tracker.services.prescribing import (
     DosageSpec,
+    PrescriptionChanged,
     plan_revision_bump,
     prescription_add,
     prescription_change_dosage,
+    prescription_has_dosage,
+    prescription_lock_in_force,
     prescription_remove,
     program_create,
 )
@@ -204,47 +207,69 @@ def _next_order(program: Program) -> int:
     return 0 if last is None else last + 1
 
 
+@transaction.atomic
 def program_dosage_change(
     *,
     prescription: PrescribedExercise,
     dosage: DosageSpec,
     notes: str,
     actor: User,
+    based_on: str | None = None,
     request: HttpRequest | None = None,
 ) -> PrescribedExercise:
-    """A new version from today on; earlier days keep the version that was in force."""
-    before = prescription.dosage_text()
-    with transaction.atomic():
-        current = prescription_change_dosage(
-            prescription=prescription,
-            dosage=dosage,
-            notes=notes,
-            effective_on=_today(prescription.program),
-        )
-        audit_record(
-            action="prescription.changed",
-            actor=actor,
-            request=request,
-            patient=prescription.program.patient,
-            target=current,
-            detail={
-                "exercise": prescription.exercise.slug,
-                "from": before,
-                "to": current.dosage_text(),
-            },
-        )
-    return current
+    """A new version from today on; earlier days keep the version that was in force.
+
+    ``based_on`` is the version the therapist's form was opened on. If another change or a
+    removal came first, ``PrescriptionChanged`` says so and carries what is current now;
+    the same change arriving twice (a double click, a resend) is answered with the version
+    the first one made. Only a change that happened is audited.
+    """
+    try:
+        current = prescription_lock_in_force(prescription=prescription, based_on=based_on)
+    except PrescriptionChanged as changed:
+        if changed.current is not None and prescription_has_dosage(changed.current, dosage, notes):
+            return changed.current
+        raise
+    if prescription_has_dosage(current, dosage, notes):
+        return current
+    before = current.dosage_text()
+    changed_version = prescription_change_dosage(
+        prescription=current,
+        dosage=dosage,
+        notes=notes,
+        effective_on=_today(prescription.program),
+    )
+    audit_record(
+        action="prescription.changed",
+        actor=actor,
+        request=request,
+        patient=prescription.program.patient,
+        target=changed_version,
+        detail={
+            "exercise": prescription.exercise.slug,
+            "from": before,
+            "to": changed_version.dosage_text(),
+        },
+    )
+    return changed_version
 
 
 @transaction.atomic
 def program_exercise_remove(
-    *, prescription: PrescribedExercise, actor: User, request: HttpRequest | None = None
+    *,
+    prescription: PrescribedExercise,
+    actor: User,
+    based_on: str | None = None,
+    request: HttpRequest | None = None,
 ) -> None:
-    """Stop an exercise from today; it stays in the history (and adherence) of earlier days."""
-    if prescription.valid_to is not None:
-        raise ValidationError(_("This exercise is no longer in the program."))
+    """Stop an exercise from today; it stays in the history (and adherence) of earlier days.
+
+    Raises ``PrescriptionChanged`` when the version the therapist saw is no longer current:
+    changed meanwhile (nothing is removed; they see the new dosage first), or already
+    removed. Only a removal that happened is audited.
+    """
     program = prescription.program
-    prescription_remove(prescription=prescription, effective_on=_today(program))
+    prescription_remove(prescription=prescription, effective_on=_today(program), based_on=based_on)
     audit_record(
         action="prescription.removed",
         actor=actor,

@@ -32,6 +32,7 @@ from tracker.access import (
 from tracker.models import Exercise, PatientProfile, PrescribedExercise, Program
 from tracker.selectors.library import exercise_search
 from tracker.selectors.record import current_prescriptions, current_program
+from tracker.services.prescribing import PrescriptionChanged, prescription_version
 from tracker.services.program_builder import (
     program_details_update,
     program_dosage_change,
@@ -43,6 +44,7 @@ from tracker.services.program_builder import (
 from workspace.forms import (
     DosageForm,
     ExerciseSearchForm,
+    PrescriptionVersionForm,
     ProgramDetailsForm,
     ProgramStartForm,
 )
@@ -60,14 +62,26 @@ class BuilderRow:
     prescription: PrescribedExercise
     form: DosageForm
     previous: PrescribedExercise | None  # the version before this one, if the dosage changed
+    notice: str = ""  # why an edit of this exercise was not made, shown next to it
+
+    @property
+    def version(self) -> str:
+        return prescription_version(self.prescription)
 
 
 def _rows(
-    program: Program | None, bound: DosageForm | None = None, bound_pk: int | None = None
+    program: Program | None,
+    bound: DosageForm | None = None,
+    bound_pk: int | None = None,
+    notices: dict[object, str] | None = None,
 ) -> list[BuilderRow]:
-    """Each current exercise with its dosage form and the version it replaced (2 queries)."""
+    """Each current exercise with its dosage form and the version it replaced (2 queries).
+
+    ``notices`` are keyed by line, so a notice lands on the version now in force.
+    """
     if program is None:
         return []
+    notices = notices or {}
     previous: dict[object, PrescribedExercise] = {}
     for old in PrescribedExercise.objects.filter(program=program, valid_to__isnull=False).order_by(
         "valid_to", "id"
@@ -80,6 +94,7 @@ def _rows(
             if bound is not None and p.pk == bound_pk
             else DosageForm(prefix=f"rx{p.pk}", initial=DosageForm.initial_for(p)),
             previous=previous.get(p.line),
+            notice=notices.get(p.line, ""),
         )
         for p in current_prescriptions(program)
     ]
@@ -241,26 +256,55 @@ def add_exercise(request: HttpRequest, program_id: int, exercise_id: int) -> Htt
     return _prescriptions_response(request, program)
 
 
+def _edit_refused_response(
+    request: HttpRequest, prescription: PrescribedExercise, *, removing: bool
+) -> HttpResponse:
+    """Another edit of this exercise came first: say so next to it, with what is current.
+
+    htmx gets the list with 200, as for any edit (htmx swaps only successful answers); the
+    page without htmx answers 409 Conflict. Nothing was written, so nothing is audited.
+    """
+    program = prescription.program
+    notice = _("This exercise was changed meanwhile — here is the current version.")
+    # Versions of one exercise share its line: the notice lands on the one in force now.
+    rows = _rows(program, notices={prescription.line: notice})
+    if not any(row.notice for row in rows):
+        if removing:
+            messages.info(request, _("This exercise was already removed from the program."))
+        else:
+            messages.error(
+                request,
+                _("This exercise was removed from the program meanwhile; nothing was changed."),
+            )
+    if request.htmx:  # type: ignore[attr-defined]
+        return _prescriptions_response(request, program, rows=rows)
+    return render(request, TEMPLATE, _context(request, program.patient, rows=rows), status=409)
+
+
 @require_POST
 @therapist_required
 def change_dosage(request: HttpRequest, prescription_id: int) -> HttpResponse:
     prescription = prescription_for_therapist(request.user, prescription_id)  # type: ignore[arg-type]
     program = prescription.program
     form = DosageForm(request.POST, prefix=f"rx{prescription.pk}")
-    if prescription.valid_to is not None:
-        messages.error(request, _("This exercise was changed meanwhile; here is the latest."))
-        return _prescriptions_response(request, program)
     if not form.is_valid():
+        if prescription.valid_to is not None:
+            # Errors on a form for a version that is gone: the conflict is the news.
+            return _edit_refused_response(request, prescription, removing=False)
         return _prescriptions_response(
             request, program, rows=_rows(program, bound=form, bound_pk=prescription.pk)
         )
-    program_dosage_change(
-        prescription=prescription,
-        dosage=form.dosage(),
-        notes=form.cleaned_data["notes"],
-        actor=request.user,  # type: ignore[arg-type]
-        request=request,
-    )
+    try:
+        program_dosage_change(
+            prescription=prescription,
+            dosage=form.dosage(),
+            notes=form.cleaned_data["notes"],
+            based_on=form.based_on(),
+            actor=request.user,  # type: ignore[arg-type]
+            request=request,
+        )
+    except PrescriptionChanged:
+        return _edit_refused_response(request, prescription, removing=False)
     return _prescriptions_response(request, program)
 
 
@@ -285,12 +329,15 @@ def move(request: HttpRequest, prescription_id: int) -> HttpResponse:
 @therapist_required
 def remove(request: HttpRequest, prescription_id: int) -> HttpResponse:
     prescription = prescription_for_therapist(request.user, prescription_id)  # type: ignore[arg-type]
+    form = PrescriptionVersionForm(request.POST)
+    form.is_valid()  # the version is optional and never invalid
     try:
         program_exercise_remove(
             prescription=prescription,
+            based_on=form.based_on(),
             actor=request.user,  # type: ignore[arg-type]
             request=request,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except PrescriptionChanged:
+        return _edit_refused_response(request, prescription, removing=True)
     return _prescriptions_response(request, prescription.program)
