@@ -13,6 +13,7 @@ cache) and reused by later runs.
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import hashlib
 import os
@@ -32,6 +33,7 @@ from tracker.models import WorkerHeartbeat
 pytestmark = [pytest.mark.production_install, pytest.mark.worker]
 
 REQUIREMENTS = ROOT / "requirements.txt"
+RUNTIME_PACKAGES = ("config", "tracker", "patient", "workspace", "accounts")
 COMPLETE = ".rehabit-complete"
 
 PRODUCTION_SETTINGS = {
@@ -68,6 +70,26 @@ django.setup()
 from tracker.tasks import heartbeat
 heartbeat.delay()
 """
+
+
+FIND_MISSING = """
+import importlib.util, sys
+print(" ".join(name for name in sys.argv[1:] if importlib.util.find_spec(name) is None))
+"""
+
+
+def modules_the_app_imports() -> set[str]:
+    """Every top-level module named by an import in the app's code, those inside functions
+    included (they run only when that code path does)."""
+    names: set[str] = set()
+    for package in RUNTIME_PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name.partition(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names.add(node.module.partition(".")[0])
+    return names
 
 
 def requirements_key() -> str:
@@ -192,6 +214,21 @@ def test_it_serves_the_web_app_with_the_production_settings(production_python):
     )
     assert imports.returncode == 0, imports.stdout + imports.stderr
     assert imports.stdout.strip() == "redis"
+
+
+def test_it_has_every_module_the_app_imports(production_python):
+    names = sorted(modules_the_app_imports())
+    assert {"django", "celery", "django_otp", "segno", "yaml"} <= set(names)
+    found = subprocess.run(
+        [production_python, "-c", FIND_MISSING, *names],
+        cwd=ROOT,
+        env=isolated_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == [], "imported by the app, missing from requirements.txt"
 
 
 def test_its_worker_runs_a_task_sent_from_the_web_app(production_python, app_env, logs):
