@@ -7,8 +7,8 @@ from requirements.txt only and run the app from it: a runtime dependency that on
 development requirements provide fails here.
 
 The virtualenv is kept under the var folder, named by the Python version and a hash of
-requirements.txt, so it is built once per change of requirements (about 15 s from the wheel
-cache) and reused by later runs.
+requirements.txt, so it is built once per change of requirements (half a minute here) and
+reused by later runs.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from django.conf import settings
 from tests.integration.conftest import ROOT, test_database_url, wait_for
 from tracker.models import WorkerHeartbeat
 
-pytestmark = [pytest.mark.production_install, pytest.mark.worker]
+pytestmark = pytest.mark.production_install
 
 REQUIREMENTS = ROOT / "requirements.txt"
 RUNTIME_PACKAGES = ("config", "tracker", "patient", "workspace", "accounts")
@@ -231,6 +231,7 @@ def test_it_has_every_module_the_app_imports(production_python):
     assert found.stdout.split() == [], "imported by the app, missing from requirements.txt"
 
 
+@pytest.mark.worker
 def test_its_worker_runs_a_task_sent_from_the_web_app(production_python, app_env, logs):
     assert not WorkerHeartbeat.objects.exists()
     worker = start(production_python, *worker_args(), env=app_env, log=logs / "worker.log")
@@ -253,6 +254,7 @@ def test_its_worker_runs_a_task_sent_from_the_web_app(production_python, app_env
         stop(worker)
 
 
+@pytest.mark.worker
 def test_its_beat_sends_the_schedule_to_its_worker(production_python, app_env, logs, tmp_path):
     env = {**app_env, "REHABIT_DISPATCH_SECONDS": "1"}
     worker = start(production_python, *worker_args(), env=env, log=logs / "worker.log")
