@@ -362,7 +362,12 @@ class ClinicExerciseForm(WorkspaceForm):
         label=_("Cautions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     default_sets = forms.IntegerField(label=_("Sets"), min_value=1, max_value=20, initial=2)
-    amount_kind = forms.ChoiceField(label=_("Counted in"), choices=AMOUNT_CHOICES)
+    amount_kind = forms.ChoiceField(
+        label=_("Counted in"),
+        choices=AMOUNT_CHOICES,
+        # Shown beside the amount under the amount's label, so it is named for screen readers.
+        widget=forms.Select(attrs={"aria-label": _("Counted in")}),
+    )
     amount = forms.IntegerField(label=_("Reps or seconds"), min_value=1, max_value=600, initial=10)
     default_times_per_day = forms.IntegerField(
         label=_("Times a day"), min_value=1, max_value=MAX_TIMES_PER_DAY, initial=1
