@@ -17,10 +17,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import log_in
+from tests.browser.test_patient_phone import do_check_in, rate
 from tests.conftest import PASSWORD, make_exercise, make_patient
 from tests.two_factor import turn_on
 from tests.workspace import full_record, make_flag
-from tracker.models import DailyCheckin, Exercise, PatientProfile, User
+from tracker.models import DailyCheckin, Exercise, PatientProfile, Session, User
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.invites import invite_path, patient_invite
 
@@ -48,6 +49,8 @@ class Audit:
         page.wait_for_load_state("load")
         wait_for_htmx(page)
         self.pages.append(name)
+        # axe skips what is hidden: open every disclosure so the forms inside are checked too.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         results = AXE.run(page, options=AXE_OPTIONS).response
         for violation in results["violations"]:
             targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
@@ -101,6 +104,7 @@ def pat_record(pat: PatientProfile, alice: User) -> dict[str, Any]:
     open one, and a care-team note."""
     made: dict[str, Any] = full_record(pat, alice, days=10)
     made["open_flag"] = make_flag(pat, "pain_rising", "high")
+    Session.objects.filter(patient=pat).update(notes="Knee felt stiff on the stairs")
     return made
 
 
@@ -129,10 +133,21 @@ def test_every_patient_page_passes_axe_at_360px(
     page.locator("button.log-done").first.click()
     expect(page.locator(".plan-item").first).to_contain_text("Done")
     audit.check(page, "today, one exercise ticked")
+    rate(page, "finish", "pain_after", 4)
+    page.get_by_role("button", name="Finish session").click()
+    expect(page.locator(".light")).to_be_visible()
+    audit.check(page, "today, session finished")
 
     earlier = DailyCheckin.objects.filter(patient=pat).order_by("local_date").first()
     prescribed = pat_record["program"].prescriptions.filter(valid_to__isnull=True).first()
     audit.visit(page, "/checkin/", "check-in")
+    page.get_by_role("button", name="Save check-in").click()  # nothing chosen yet
+    expect(page.locator("[aria-invalid=true]").first).to_be_attached()
+    audit.check(page, "check-in, refused")
+    do_check_in(page)
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("status").filter(has_text="Check-in saved")).to_be_visible()
+    audit.check(page, "check-in, saved")
     audit.visit(page, f"/checkins/{earlier.pk}/", "an earlier check-in")
     audit.visit(page, "/progress/", "progress")
     audit.visit(page, f"/exercises/{prescribed.pk}/", "exercise")
@@ -179,6 +194,10 @@ def test_every_therapist_page_passes_axe_at_1280px(
 
     record = f"/clinic/patients/{pat.pk}"
     audit.visit(page, f"{record}/", "patient record")
+    page.get_by_role("textbox", name="Private note").fill("Asked about stairs at work")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator("ul.notes")).to_contain_text("Asked about stairs at work")
+    audit.check(page, "patient record, note added")
     audit.visit(page, f"{record}/report/", "progress report")
     audit.visit(page, f"{record}/program/", "program builder")
     page.locator("form.library-search input[name=q]").fill("bridge")
@@ -187,6 +206,9 @@ def test_every_therapist_page_passes_axe_at_1280px(
 
     audit.visit(page, "/clinic/library/", "library")
     audit.visit(page, "/clinic/library/new/", "new exercise")
+    page.get_by_role("button", name="Save exercise").click()
+    expect(page.locator(".field-error, .errorlist").first).to_be_visible()
+    audit.check(page, "new exercise, refused")
     audit.visit(page, f"/clinic/library/{own.pk}/edit/", "edit exercise")
     audit.visit(page, "/clinic/import/", "import")
     audit.visit(page, "/clinic/patients/invite/", "invite")
