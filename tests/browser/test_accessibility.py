@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
@@ -100,8 +101,9 @@ def laptop_1280(browser: Browser, live_server) -> Iterator[Page]:
 
 @pytest.fixture
 def pat_record(pat: PatientProfile, alice: User) -> dict[str, Any]:
-    """Pat with a program, days of history, a skipped exercise, an acknowledged flag and an
-    open one, and a care-team note."""
+    """Pat with a program, days of history with session notes, a skipped exercise, an
+    acknowledged flag and an open one, and a care-team note: every section of every page
+    has something to show."""
     made: dict[str, Any] = full_record(pat, alice, days=10)
     made["open_flag"] = make_flag(pat, "pain_rising", "high")
     Session.objects.filter(patient=pat).update(notes="Knee felt stiff on the stairs")
@@ -220,4 +222,9 @@ def test_every_therapist_page_passes_axe_at_1280px(
     page.get_by_role("button", name="Set up two-factor sign-in").click()
     expect(page.locator(".qr svg")).to_be_visible()
     audit.check(page, "two-factor set-up")
+    app = pyotp.TOTP(page.locator("code.secret").inner_text().replace(" ", ""))
+    page.get_by_label("6-digit code from the app").fill(app.now())
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    audit.check(page, "recovery codes")
     audit.assert_clean()
