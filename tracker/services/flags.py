@@ -18,7 +18,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tracker import trends
-from tracker.models import Flag, FlagEvent, Notification, PatientProfile
+from tracker.models import Flag, FlagEvent, FlagKind, Notification, PatientProfile
 from tracker.selectors.trends import (
     clinic_thresholds,
     patient_windows,
@@ -312,7 +312,7 @@ def _alert_rows(patient: PatientProfile, changes: list[FlagChange]) -> list[Noti
             patient=patient,
             kind=Notification.Kind.FLAG_ALERT,
             channel=Notification.Channel.EMAIL,
-            subject=str(Flag.Kind(change.kind).label)[:200],
+            subject=str(FlagKind(change.kind).label)[:200],
             local_date=change.opened_on,
         )
         for change in changes
