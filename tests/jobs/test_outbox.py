@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -15,14 +15,16 @@ from django.urls import reverse
 from tests.conftest import CHECKIN, make_patient
 from tests.jobs.test_evaluation_triggers import broker_down  # noqa: F401  (a fixture)
 from tests.jobs.test_reminders import due_patients
+from tests.jobs.test_therapist_alerts import T, finding
 from tests.phone import checkin_data, post
 from tests.workspace import bulk_history, exercise, give_program
 from tracker import tasks
-from tracker.models import DailyCheckin, Notification, PatientProfile
+from tracker.models import DailyCheckin, FlagEvent, Notification, PatientProfile
 from tracker.services import flags, reminders
-from tracker.services.flags import evaluations_claim_due
+from tracker.services.flags import evaluations_claim_due, flags_apply
 from tracker.services.logbook import CheckinValues, checkin_record
 from tracker.services.reminders import reminder_send, reminders_claim_due
+from tracker.services.therapist_alerts import digests_claim_due
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +262,22 @@ def test_a_check_in_with_the_broker_down_is_saved_and_publishes_once_without_ret
     assert attempts == [{"retry": False}]
     pat.refresh_from_db()
     assert pat.next_evaluation_at <= datetime.now(UTC)  # the dispatcher's to pick up
+
+
+def test_a_due_digest_is_owed_with_its_claim_and_swept_if_its_task_is_lost(pat, alice, worker):
+    alice.timezone = "America/Denver"
+    alice.save()
+    digests_claim_due(now=datetime(2026, 10, 5, 12, 0, tzinfo=UTC))  # schedules 07:00 local
+    flags_apply(patient=pat, as_of=date(2026, 10, 4), findings=[finding()], thresholds=T)
+    FlagEvent.objects.update(at=datetime(2026, 10, 5, 2, 0, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 10, 5, 13, 1, tzinfo=UTC), tick=False):
+        digests_claim_due()  # committed; the wake-up is lost
+    row = Notification.objects.get(kind="digest")
+    assert (row.status, row.recipient_id, row.local_date) == (
+        "pending",
+        alice.pk,
+        date(2026, 10, 5),
+    )
+    sweep(datetime(2026, 10, 5, 13, 4, tzinfo=UTC))
+    assert [m.to for m in mail.outbox] == [[alice.email]]
+    assert Notification.objects.get(kind="digest").status == "sent"
