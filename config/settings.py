@@ -297,8 +297,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith("redis"):
-    # Longer than any task runs, so a slow task is not redelivered while it still runs.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged task comes back after 15 minutes: longer than any task runs or any
+    # retry waits (8 minutes at most), so a running or waiting task is not redelivered, yet
+    # short enough that a task lost with its worker is not delivered hours late. The owed
+    # rows' 5-minute lease and the sweeper every minute usually get there first; a task that
+    # comes back later finds its row claimed or sent and does nothing (README, "Running in
+    # production"). A down Redis is given up on within 2 s, so publishing never holds up
+    # a request.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 15 * 60,
+        "socket_connect_timeout": 2,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged after it ran, so a worker killed mid-task leaves it to another
@@ -329,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "dispatch-due-digests": {
         "task": "tracker.tasks.dispatch_due_digests",
+        "schedule": _DISPATCH_EVERY,
+    },
+    # Owed notifications whose task was lost are woken again (or skipped when too late).
+    "sweep-owed-notifications": {
+        "task": "tracker.tasks.sweep_owed_notifications",
         "schedule": _DISPATCH_EVERY,
     },
 }

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -43,3 +45,15 @@ def test_it_is_404_for_a_patient_and_for_another_clinic_s_data(client, pat, char
 
 def test_it_sends_anonymous_visitors_to_log_in(client, db):
     assert client.get(URL).status_code == 302
+
+
+def test_it_lists_reminders_owed_for_more_than_ten_minutes(as_alice, pat):
+    note(pat, "pending", "reminder:stale")
+    note(pat, "pending", "reminder:fresh")
+    Notification.objects.filter(idempotency_key="reminder:stale").update(
+        created_at=datetime.now(UTC) - timedelta(minutes=11), subject="stale one"
+    )
+    Notification.objects.filter(idempotency_key="reminder:fresh").update(subject="fresh one")
+    rows = as_alice.get(URL).context["rows"]
+    assert [r.idempotency_key for r in rows] == ["reminder:stale"]
+    assert "Pending" in as_alice.get(URL).content.decode()

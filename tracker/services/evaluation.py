@@ -30,6 +30,7 @@ def patient_logged(*, patient: PatientProfile) -> None:
 
 def _enqueue(patient_id: int) -> None:
     try:
-        current_app.send_task(EVALUATE_PATIENT_TASK, args=(patient_id,))
+        # One attempt: kombu's publish retries would hold the patient's request for seconds.
+        current_app.send_task(EVALUATE_PATIENT_TASK, args=(patient_id,), retry=False)
     except Exception:  # any broker error: kombu's OperationalError, a refused connection, …
         log.warning("broker down; the dispatcher will evaluate patient %s later", patient_id)

@@ -18,16 +18,19 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tracker import trends
-from tracker.models import Flag, FlagEvent, PatientProfile
+from tracker.models import Flag, FlagEvent, FlagKind, Notification, PatientProfile
 from tracker.selectors.trends import (
     clinic_thresholds,
     patient_windows,
     thresholds_from_overrides,
 )
 from tracker.services.audit import audit_record
+from tracker.services.notifications import notifications_owe
 from tracker.services.scheduling import EVALUATION_LOCAL_TIME, next_local_occurrence
 
 EVALUATION_BATCH = 200
+# A high flag that opens or escalates is emailed to the patient's therapist at once.
+ALERTING = {"open", "escalated"}
 
 # What each change is called in the audit trail, where the evaluation is the actor.
 AUDITED_CHANGES = {
@@ -285,6 +288,38 @@ def _event(
     )
 
 
+def flag_alert_key(event_id: int) -> str:
+    return f"flag-alert:{event_id}"
+
+
+def flag_alert_event_id(key: str) -> int:
+    """The flag event an alert row is about, read back from its key (see flag_alert_key)."""
+    return int(key.removeprefix("flag-alert:"))
+
+
+def alert_wanted(change: FlagChange) -> bool:
+    return change.status in ALERTING and change.severity == "high"
+
+
+def _alert_rows(patient: PatientProfile, changes: list[FlagChange]) -> list[Notification]:
+    """The therapist's alert emails these changes owe, unsaved, for the evaluation's
+    transaction: the flag and the record that its alert is still to send commit together."""
+    return [
+        Notification(
+            idempotency_key=flag_alert_key(change.event_id),
+            clinic_id=patient.clinic_id,
+            recipient_id=patient.therapist_id,
+            patient=patient,
+            kind=Notification.Kind.FLAG_ALERT,
+            channel=Notification.Channel.EMAIL,
+            subject=str(FlagKind(change.kind).label)[:200],
+            local_date=change.opened_on,
+        )
+        for change in changes
+        if alert_wanted(change)
+    ]
+
+
 def _patients_to_evaluate(ids: Iterable[int]) -> QuerySet[Any]:
     return (
         PatientProfile.objects.filter(pk__in=ids)
@@ -294,9 +329,12 @@ def _patients_to_evaluate(ids: Iterable[int]) -> QuerySet[Any]:
 
 
 def trends_evaluate_patients(
-    *, patient_ids: Iterable[int], as_of: date | None = None
+    *, patient_ids: Iterable[int], as_of: date | None = None, owe_alerts: bool = False
 ) -> list[FlagChange]:
     """Evaluate a batch: each patient as of ``as_of``, or their own last day to judge.
+
+    With ``owe_alerts`` (the worker's evaluations) the therapist alerts the changes call for
+    are written as owed notifications in the same transaction as the flags.
 
     Without ``as_of`` a patient who logged today is judged on today (a spike shows at
     once) with adherence through yesterday, since today's exercises may still come; anyone
@@ -359,10 +397,15 @@ def trends_evaluate_patients(
     )
     flags = _flags_to_change((actions, rows) for _pid, _day, actions, rows in to_write)
     refreshed: list[Flag] = []
+    alerts: list[Notification] = []
     with transaction.atomic():
         for (pid, day, actions, _rows), flags_of_patient in zip(to_write, flags, strict=True):
-            changes += _write(patients[pid], day, actions, flags_of_patient, refreshed)
+            written = _write(patients[pid], day, actions, flags_of_patient, refreshed)
+            if owe_alerts:
+                alerts += _alert_rows(patients[pid], written)
+            changes += written
         Flag.objects.bulk_update(refreshed, REFRESHED_FIELDS, batch_size=EVALUATION_BATCH)
+        notifications_owe(alerts)
     return changes
 
 
@@ -425,6 +468,15 @@ def evaluation_request(*, patient: PatientProfile) -> None:
     when the dispatcher next runs; the on-commit task usually gets there first.
     """
     PatientProfile.objects.filter(pk=patient.pk).update(next_evaluation_at=timezone.now())
+
+
+def evaluations_release(*, patient_ids: Iterable[int]) -> int:
+    """An evaluation that failed is due again now, for the next try or the next dispatcher,
+    instead of waiting for the nightly pass its claim moved it to."""
+    now = timezone.now()
+    return PatientProfile.objects.filter(
+        pk__in=list(patient_ids), next_evaluation_at__gt=now
+    ).update(next_evaluation_at=now)
 
 
 def evaluation_claim_one(*, patient_id: int) -> bool:

@@ -3,12 +3,19 @@
 The row is written before anything is sent, under a unique idempotency key; a send is claimed
 with a conditional update that only one worker can win, and a claim left by a worker that died
 is taken over only after its lease runs out.
+
+The row is also the outbox: whatever decides a notification is owed (the reminder
+dispatcher, an evaluation that opens a high flag, the digest dispatcher) writes it in its own
+transaction, and the task that sends it is only a wake-up. If that task is lost (a worker
+killed outright, a broker restarted without persistence), the sweeper finds the owed row and
+wakes a sender again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -17,8 +24,28 @@ from django.utils import timezone
 from tracker.models import Clinic, Notification, PatientProfile, User
 from tracker.notify import Message, PermanentError, TransientError, transport_for
 
-CLAIM_LEASE = timedelta(minutes=10)
+# How long one worker holds a send. Longer than any send takes (the email and push transports
+# time out after 20 s), shorter than the broker's visibility timeout (15 min, see settings), so
+# the sweeper takes over a dead worker's send well before the broker would redeliver it.
+CLAIM_LEASE = timedelta(minutes=5)
+# A send that fails for a passing reason is tried this many times in all, then recorded failed.
+MAX_ATTEMPTS = 6
+# Pause before the next try after the n-th failed one: 30 s, 1, 2, 4, 8 minutes.
+RETRY_BASE_SECONDS = 30
+# An owed row nobody has started within this long after it was due lost its wake-up.
+SWEEP_GRACE = timedelta(minutes=2)
 OPEN = [Notification.Status.PENDING, Notification.Status.RETRYING]
+# The kinds sent by a worker from an owed row; invitations are sent inside the request.
+OWED_KINDS = [
+    Notification.Kind.REMINDER,
+    Notification.Kind.FLAG_ALERT,
+    Notification.Kind.DIGEST,
+]
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The pause after ``attempts`` failed tries (1 → 30 s, 2 → 1 min, …)."""
+    return timedelta(seconds=RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
 
 
 @dataclass(frozen=True)
@@ -58,6 +85,39 @@ def notification_open(
         return Notification.objects.get(idempotency_key=key), False
 
 
+def notifications_owe(rows: Iterable[Notification]) -> None:
+    """Record unsaved rows as owed (pending) in the caller's transaction.
+
+    A row whose key already exists is left as it is: owing the same thing twice is a no-op.
+    """
+    Notification.objects.bulk_create(list(rows), ignore_conflicts=True, batch_size=500)
+
+
+def notifications_overdue(*, now: datetime | None = None, limit: int = 5000) -> list[Notification]:
+    """Owed rows whose sender is gone: never started, waiting past their retry, or claimed
+    by a worker whose lease ran out. Sending them again is safe: the claim decides."""
+    now = now or timezone.now()
+    # A row waiting for its n-th retry is overdue once all the pauses before it and a grace
+    # have passed since it was owed; a never-tried row (n = 0) after the grace alone.
+    waited = Q()
+    for attempts in range(MAX_ATTEMPTS):
+        pauses = sum((retry_delay(n) for n in range(1, attempts + 1)), timedelta())
+        waited |= Q(attempts=attempts, created_at__lt=now - pauses - SWEEP_GRACE)
+    return list(
+        Notification.objects.filter(status__in=OPEN, kind__in=OWED_KINDS)
+        .filter((Q(claimed_at__isnull=True) & waited) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .select_related("patient__user")
+        .order_by("created_at")[:limit]
+    )
+
+
+def notifications_skip(*, ids: Iterable[int], reason: str) -> int:
+    """Owed rows that must not be sent any more (too late, the patient already logged)."""
+    return Notification.objects.filter(pk__in=list(ids), status__in=OPEN).update(
+        status=Notification.Status.SKIPPED, last_error=reason, claimed_at=None
+    )
+
+
 def notification_deliver(*, notification: Notification, message: Message) -> Delivery:
     """Send once. Raises TransientError (after recording it) when a retry may help."""
     now = timezone.now()
@@ -76,6 +136,9 @@ def notification_deliver(*, notification: Notification, message: Message) -> Del
         _finish(notification, Notification.Status.FAILED, str(exc))
         return Delivery(notification, sent=False, reason=str(exc))
     except TransientError as exc:
+        if notification.attempts >= MAX_ATTEMPTS:
+            _finish(notification, Notification.Status.FAILED, str(exc))
+            return Delivery(notification, sent=False, reason=str(exc))
         _finish(notification, Notification.Status.RETRYING, str(exc))
         raise
     _finish(notification, Notification.Status.SENT, "")

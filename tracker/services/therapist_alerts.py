@@ -17,17 +17,21 @@ from django.utils.translation import gettext as _
 
 from tracker.models import FlagEvent, Notification, User
 from tracker.notify import Message
-from tracker.services.flags import FlagChange
-from tracker.services.notifications import notification_deliver, notification_open
+from tracker.services.flags import FlagChange, alert_wanted, flag_alert_key
+from tracker.services.notifications import (
+    notification_deliver,
+    notification_open,
+    notifications_owe,
+    notifications_skip,
+)
 from tracker.services.scheduling import local_moment, next_local_occurrence
 
 DIGEST_LOCAL_TIME = time(7, 0)
-ALERTING = {"open", "escalated"}
 
 
 def alerts_due(changes: list[FlagChange]) -> list[int]:
     """The flag events that warrant an email right away: opened or escalated at high."""
-    return [c.event_id for c in changes if c.status in ALERTING and c.severity == "high"]
+    return [c.event_id for c in changes if alert_wanted(c)]
 
 
 def flag_alert_send(*, event_id: int) -> Notification | None:
@@ -40,6 +44,8 @@ def flag_alert_send(*, event_id: int) -> Notification | None:
         .first()
     )
     if event is None or event.severity != "high":
+        owed = Notification.objects.filter(idempotency_key=flag_alert_key(event_id))
+        notifications_skip(ids=owed.values_list("pk", flat=True), reason="no longer high")
         return None
     flag = event.flag
     therapist = flag.patient.therapist
@@ -59,7 +65,7 @@ def flag_alert_send(*, event_id: int) -> Notification | None:
         tag=f"flag-{flag.pk}",
     )
     notification, _created = notification_open(
-        key=f"flag-alert:{event.pk}",
+        key=flag_alert_key(event.pk),
         clinic=flag.clinic,
         recipient=therapist,
         patient=flag.patient,
@@ -78,10 +84,19 @@ class DueDigest:
     local_date: date
 
 
+def digest_key(therapist_id: int, local_date: date) -> str:
+    return f"digest:{therapist_id}:{local_date.isoformat()}"
+
+
 def digests_claim_due(*, now: datetime | None = None, limit: int = 1000) -> list[DueDigest]:
-    """Advance each therapist's next digest to their next local 07:00; return who is due."""
+    """Advance each therapist's next digest to their next local 07:00; return who is due.
+
+    A due digest with something to say is written as an owed notification in the same
+    transaction, so it is sent even if the task that sends it is lost.
+    """
     now = now or timezone.now()
     due: list[DueDigest] = []
+    owed: list[Notification] = []
     with transaction.atomic():
         therapists = list(
             User.objects.select_for_update(skip_locked=True)
@@ -93,8 +108,20 @@ def digests_claim_due(*, now: datetime | None = None, limit: int = 1000) -> list
             local_date = therapist.next_digest_at.astimezone(tz).date()  # type: ignore[union-attr]
             therapist.next_digest_at = next_local_occurrence(DIGEST_LOCAL_TIME, tz, after=now)
             therapist.save(update_fields=["next_digest_at"])
-            if local_date == now.astimezone(tz).date():
+            if local_date == now.astimezone(tz).date() and digest_events(therapist, local_date):
                 due.append(DueDigest(therapist.pk, local_date))
+                owed.append(
+                    Notification(
+                        idempotency_key=digest_key(therapist.pk, local_date),
+                        clinic_id=therapist.clinic_id,
+                        recipient=therapist,
+                        kind=Notification.Kind.DIGEST,
+                        channel=Notification.Channel.EMAIL,
+                        subject=_("Rehabit: new or escalated flags"),
+                        local_date=local_date,
+                    )
+                )
+        notifications_owe(owed)
         # Therapists new to the schedule get their first digest time.
         for therapist in User.objects.filter(
             role=User.Role.THERAPIST, is_active=True, next_digest_at__isnull=True
@@ -129,6 +156,8 @@ def digest_send(*, therapist_id: int, local_date: date) -> Notification | None:
         return None
     events = digest_events(therapist, local_date)
     if not events:
+        owed = Notification.objects.filter(idempotency_key=digest_key(therapist.pk, local_date))
+        notifications_skip(ids=owed.values_list("pk", flat=True), reason="nothing to say")
         return None
     url = f"{settings.REHABIT_SITE_URL}/clinic/flags/"
     rows = [
@@ -149,7 +178,7 @@ def digest_send(*, therapist_id: int, local_date: date) -> Notification | None:
         tag="digest",
     )
     notification, _created = notification_open(
-        key=f"digest:{therapist.pk}:{local_date.isoformat()}",
+        key=digest_key(therapist.pk, local_date),
         clinic=therapist.clinic,
         recipient=therapist,
         kind=Notification.Kind.DIGEST,
