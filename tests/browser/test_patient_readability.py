@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import log_in as send_login
 from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import log_in as send_login
 from tests.conftest import PASSWORD
 from tests.phone import fill_history
 
@@ -52,7 +52,9 @@ def chart_label_sizes(page: Page) -> list[dict]:
     )
 
 
-def test_chart_and_calendar_labels_are_at_least_14_px_on_a_small_phone(small_phone, pat, pat_program):
+def test_chart_and_calendar_labels_show_at_14_px_or_more_on_a_small_phone(
+    small_phone, pat, pat_program
+):
     fill_history(pat, 10)
     log_in(small_phone, pat.user.email)
     small_phone.goto("/progress/")
