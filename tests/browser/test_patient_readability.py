@@ -94,3 +94,15 @@ def test_a_turned_down_check_in_takes_the_patient_to_the_first_message(small_pho
     expect(small_phone.locator("#checkin-pain-0")).to_be_focused()
     expect(small_phone.locator("#checkin-pain-error")).to_be_in_viewport()
     screenshot(small_phone, "checkin-first-error-360x640")
+
+
+def test_settings_and_the_offline_page_fit_a_small_phone(small_phone, pat):
+    log_in(small_phone, pat.user.email)
+    for path, name in (("/settings/", "settings-360x640"), ("/offline/", "offline-360x640")):
+        small_phone.goto(path)
+        assert small_phone.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        ), path
+        screenshot(small_phone, name)
+    small_phone.goto("/settings/")
+    small_phone.locator("#settings-data").screenshot(path=ARTIFACTS / "settings-data-360.png")
