@@ -1,6 +1,6 @@
 """Patients' rights over their own data: a full download, and deletion on request.
 
-The patient downloads everything from Settings (JSON, or spreadsheets in a ZIP) and may ask
+The patient downloads everything from Settings (one JSON file, or CSV tables in a ZIP) and may ask
 for their data to be deleted; a clinic admin of their clinic confirms or declines the request
 (workspace.views.data_rights).
 Therapists have their own exports on the record, so the patient's downloads are theirs alone.
@@ -25,9 +25,11 @@ from tracker.models import PatientProfile
 from tracker.selectors.export import (
     adherence_rows,
     checkin_rows,
+    contents_rows,
     csv_zip,
     export_filename,
     flag_rows,
+    patient_record_tables,
     program_rows,
     session_rows,
     session_summary_rows,
@@ -71,16 +73,19 @@ def download_json(request: HttpRequest) -> HttpResponse:
 @patient_required
 def download_csv(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
-    body = csv_zip(
-        {
-            "checkins.csv": checkin_rows(patient),
-            "sessions.csv": session_summary_rows(patient),
-            "exercise_logs.csv": session_rows(patient),
-            "programs.csv": program_rows(patient),
-            "flags.csv": flag_rows(patient),
-            "adherence.csv": adherence_rows(patient),
-        }
-    )
+    # The same as the one-file download, every part of it a table.
+    record = patient_record_tables(patient_data(patient))
+    tables = {
+        "account.csv": record.pop("account.csv"),
+        "checkins.csv": checkin_rows(patient),
+        "sessions.csv": session_summary_rows(patient),
+        "exercise_logs.csv": session_rows(patient),
+        "programs.csv": program_rows(patient),
+        "flags.csv": flag_rows(patient),
+        "adherence.csv": adherence_rows(patient),
+        **record,
+    }
+    body = csv_zip({"contents.csv": contents_rows(["contents.csv", *tables]), **tables})
     audit_record(
         action="patient.data_downloaded", request=request, patient=patient, detail={"as": "csv"}
     )

@@ -48,7 +48,7 @@ def test_a_patient_asks_for_deletion_then_cancels_it(phone, pat):
 def test_a_patient_downloads_everything_as_one_file(phone, pat):
     open_settings(phone)
     with phone.expect_download() as download:
-        phone.get_by_role("link", name="Download everything (JSON)").click()
+        phone.get_by_role("link", name="Download as one file for another app").click()
     assert download.value.suggested_filename == "rehabit-pat-data.json"
     data = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert data["account"]["email"] == "pat@patient.test"

@@ -13,7 +13,7 @@ from tracker.models import AuditEvent, DailyCheckin, Session
 
 pytestmark = pytest.mark.django_db
 URL = reverse("patient-data-csv")
-FILES = [
+LOGS = [
     "checkins.csv",
     "sessions.csv",
     "exercise_logs.csv",
@@ -21,6 +21,14 @@ FILES = [
     "flags.csv",
     "adherence.csv",
 ]
+RECORD = [
+    "notes_by_your_care_team.csv",
+    "reminders_sent.csv",
+    "phones_for_reminders.csv",
+    "audit_trail.csv",
+    "deletion_requests.csv",
+]
+FILES = ["contents.csv", "account.csv", *LOGS, *RECORD]
 
 
 @pytest.fixture
@@ -87,9 +95,10 @@ def test_it_is_an_attachment_no_cache_may_keep_and_it_is_audited(as_pat, pat):
 
 def test_a_patient_with_nothing_logged_gets_the_headers(as_pat):
     response = as_pat.get(URL)
-    assert all(rows == [] for rows in tables(response).values())
+    data = tables(response)
+    assert all(data[name] == [] for name in LOGS)
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    heads = {name: archive.read(name).decode("utf-8-sig").splitlines() for name in FILES}
+    heads = {name: archive.read(name).decode("utf-8-sig").splitlines() for name in LOGS}
     assert heads["checkins.csv"] == ["patient_email,date,pain,worst_pain,sleep_hours,"
                                      "sleep_quality,stress,note"]  # fmt: skip
     assert all(len(lines) == 1 for lines in heads.values())
@@ -108,3 +117,30 @@ def test_it_is_404_for_therapists_who_have_their_own_export(client, alice, bob, 
     for therapist in (alice, bob, charlie):
         assert login(client, therapist).get(URL).status_code == 404
     assert not AuditEvent.objects.filter(action="patient.data_downloaded").exists()
+
+
+def test_it_holds_the_audit_trail_notes_and_reminders_as_the_one_file_does(as_pat, pat, record):
+    data = tables(as_pat.get(URL))
+    viewed = [row for row in data["audit_trail.csv"] if row["action"] == "patient.viewed"]
+    assert [(row["by_email"], row["detail"]) for row in viewed] == [
+        ("alice@clinic.test", "days: 28")
+    ]
+    assert [row["text"] for row in data["notes_by_your_care_team.csv"]] == [
+        "Responds well to bridges"
+    ]
+    (reminder,) = data["reminders_sent.csv"]  # the therapist's alert is not the patient's
+    assert (reminder["kind"], reminder["status"]) == ("reminder", "sent")
+    (phone,) = data["phones_for_reminders.csv"]
+    assert phone["service"] == "push.example.test" and "secret" not in str(data)
+    account = {row["field"]: row["value"] for row in data["account.csv"]}
+    assert account["email"] == "pat@patient.test" and account["reminders_by_email"] == "yes"
+    assert account["care_clinic"] == pat.clinic.name
+
+
+def test_every_part_of_the_one_file_download_has_its_table(as_pat, pat, record):
+    parts = set(as_pat.get(reverse("patient-data-json")).json()) - {"about"}
+    files = {row["file"] for row in tables(as_pat.get(URL))["contents.csv"]}
+    named = {"care": "account.csv", "notifications": "reminders_sent.csv",
+             "push_subscriptions": "phones_for_reminders.csv"}  # fmt: skip
+    assert {named.get(part, f"{part}.csv") for part in parts} <= files
+    assert all(row["what_it_holds"] for row in tables(as_pat.get(URL))["contents.csv"])

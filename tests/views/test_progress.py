@@ -81,3 +81,15 @@ def test_its_queries_do_not_grow_with_history(as_pat, pat, pat_program):
     with CaptureQueriesContext(connection) as long:
         as_pat.get(URL)
     assert len(short) == len(long) <= 8
+
+
+def test_it_states_each_span_once_with_the_exercises_ending_yesterday(as_pat, pat, pat_program):
+    today = pat.local_today()
+    html = as_pat.get(URL).content.decode()
+
+    def day(offset: int) -> str:
+        return (today - timedelta(days=offset)).strftime("%-d %b")
+
+    assert f"{day(28)} to {day(1)} (yesterday)" in html  # the adherence and its calendar
+    assert f"{day(27)} to {day(0)} (today)" in html  # the check-in charts
+    assert "The last four weeks, " not in html  # no single span for both

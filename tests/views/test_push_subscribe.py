@@ -80,7 +80,7 @@ def test_it_sends_anonymous_visitors_to_log_in(client, db):
 
 def test_settings_offers_notifications_only_when_the_server_has_keys(as_pat, settings):
     page = as_pat.get(reverse("patient-settings")).content.decode()
-    assert "not set up on this server" in page and "push.js" not in page
+    assert "cannot send reminders to this phone yet" in page and "push.js" not in page
     settings.VAPID_PUBLIC_KEY = "BPublicKey"
     page = as_pat.get(reverse("patient-settings")).content.decode()
     assert 'data-push-key="BPublicKey"' in page and "push.js" in page

@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from tracker.models import (
     DailyCheckin,
@@ -335,3 +336,94 @@ def flag_rows(patient: PatientProfile) -> Iterator[list[str]]:
 
 def _moment(value: Any) -> str:
     return value.isoformat() if value is not None else ""
+
+
+# --- The rest of the patient's own download, as tables ---------------------------------------
+# The patient's spreadsheets hold everything the one-file download holds. These tables are
+# made from that file's records (tracker.selectors.patient_data), so the two cannot drift
+# apart: a nested field becomes a column named parent_child ("by_name"), a list one cell.
+
+NOTE_HEADER = ["written_at", "by_name", "text"]
+REMINDER_HEADER = ["kind", "channel", "for_date", "status", "created_at", "sent_at"]
+PHONE_HEADER = ["service", "created_at"]
+AUDIT_TRAIL_HEADER = ["at", "action", "what", "by_name", "by_email", "detail"]
+DELETION_HEADER = [
+    "requested_at",
+    "status",
+    "reason",
+    "decided_at",
+    "decided_by_name",
+    "decision_note",
+]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key}: {_cell(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(str(_cell(item)) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _flat(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A record's fields by column name; a nested record also stays whole, as one cell."""
+    cells: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        cells[name] = _cell(value)
+        if isinstance(value, Mapping):
+            cells.update(_flat(value, f"{name}_"))
+    return cells
+
+
+def record_rows(records: Iterable[Mapping[str, Any]], header: list[str]) -> Iterator[list[str]]:
+    yield header
+    for record in records:
+        cells = _flat(record)
+        yield safe_row(*(cells.get(column) for column in header))
+
+
+def field_rows(record: Mapping[str, Any]) -> Iterator[list[str]]:
+    """One record as a two-column table, a field a row: easier to read than one wide row."""
+    yield ["field", "value"]
+    for name, value in _flat(record).items():
+        if not isinstance(record.get(name), Mapping):
+            yield safe_row(name, value)
+
+
+def patient_record_tables(data: Mapping[str, Any]) -> dict[str, Iterator[list[str]]]:
+    """Account, care team notes, reminders sent, phones, the audit trail and deletion
+    requests from the patient's whole record (``patient_data``), one table each."""
+    care = {f"care_{key}": value for key, value in data["care"].items()}
+    return {
+        "account.csv": field_rows({**data["account"], **care}),
+        "notes_by_your_care_team.csv": record_rows(data["notes_by_your_care_team"], NOTE_HEADER),
+        "reminders_sent.csv": record_rows(data["notifications"], REMINDER_HEADER),
+        "phones_for_reminders.csv": record_rows(data["push_subscriptions"], PHONE_HEADER),
+        "audit_trail.csv": record_rows(data["audit_trail"], AUDIT_TRAIL_HEADER),
+        "deletion_requests.csv": record_rows(data["deletion_requests"], DELETION_HEADER),
+    }
+
+
+def contents_rows(names: Iterable[str]) -> Iterator[list[str]]:
+    """What each file in the patient's download holds, in words, for whoever opens it."""
+    what = {
+        "contents.csv": _("This list."),
+        "account.csv": _("Your account, reminder settings, clinic and therapist."),
+        "checkins.csv": _("Your daily check-ins: pain, sleep, stress and notes."),
+        "sessions.csv": _("Your exercise sessions: when, and pain before and after."),
+        "exercise_logs.csv": _("Each exercise you did or skipped, with what was prescribed."),
+        "programs.csv": _("Your exercise programs and every change to them."),
+        "flags.csv": _("Things Rehabit pointed out to your therapist, and what they did."),
+        "adherence.csv": _("For each day, how many of the exercises due you did."),
+        "notes_by_your_care_team.csv": _("Notes your care team wrote about you."),
+        "reminders_sent.csv": _("The reminders we sent you, and whether they arrived."),
+        "phones_for_reminders.csv": _("The phones that get your reminders as notifications."),
+        "audit_trail.csv": _("Who opened or changed your record, and when."),
+        "deletion_requests.csv": _("Your requests to delete your data, and the answers."),
+    }
+    yield ["file", "what_it_holds"]
+    for name in names:
+        yield safe_row(name, what.get(name, ""))

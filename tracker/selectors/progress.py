@@ -20,7 +20,7 @@ Series = list[tuple[date, float | None]]
 
 @dataclass(frozen=True)
 class Progress:
-    start: date
+    start: date  # the check-in charts: PROGRESS_DAYS days ending today (today's check-in counts)
     end: date
     pain: Series
     worst_pain: Series
@@ -35,6 +35,14 @@ class Progress:
     @property
     def adherence(self) -> list[AdherenceDay]:  # PROGRESS_DAYS days ending yesterday
         return self.adherence_figures.days
+
+    @property
+    def adherence_start(self) -> date:
+        return self.adherence_figures.days[0].day
+
+    @property
+    def adherence_end(self) -> date:  # yesterday: today is not over
+        return self.adherence_figures.days[-1].day
 
     @property
     def adherence_7d(self) -> float | None:

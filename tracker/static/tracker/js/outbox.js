@@ -66,5 +66,46 @@
     return withStore("readwrite", function (store) { store.delete(id); });
   }
 
-  root.RehabitOutbox = { all: all, put: put, remove: remove };
+  // Calls `back()` once the network is back. The online event alone is not enough: a phone
+  // can say "online" on a network that goes nowhere, and miss the event after sleeping, so
+  // while offline a small request to the server is tried every few seconds as well.
+  var PROBE_MS = 5000;
+
+  function whenBackOnline(probeUrl, back) {
+    var done = false;
+    var timer = null;
+
+    function finish() {
+      if (done) { return; }
+      done = true;
+      root.clearInterval(timer);
+      root.removeEventListener("online", probe);
+      back();
+    }
+
+    function probe() {
+      if (done) { return; }
+      // Not a navigation and not a static file, so the service worker lets it through to
+      // the network: any answer from the server means the phone can reach it again.
+      root.fetch(probeUrl, { method: "GET", cache: "no-store", credentials: "same-origin" })
+        .then(finish, function () { /* still offline: the next probe tries again */ });
+    }
+
+    root.addEventListener("online", probe);
+    timer = root.setInterval(probe, PROBE_MS);
+  }
+
+  // The offline page stands in for the page the patient opened (the address bar still shows
+  // it). When the network is back, that page is loaded again; it sends whatever this phone
+  // kept while offline as it opens.
+  if (typeof document !== "undefined") {
+    document.addEventListener("DOMContentLoaded", function () {
+      var watch = document.querySelector("[data-reload-when-online]");
+      if (watch) {
+        whenBackOnline(watch.dataset.reloadWhenOnline, function () { root.location.reload(); });
+      }
+    });
+  }
+
+  root.RehabitOutbox = { all: all, put: put, remove: remove, whenBackOnline: whenBackOnline };
 })(typeof self !== "undefined" ? self : window);

@@ -3,7 +3,10 @@
  * Served from /sw.js by a view that prepends `const REHABIT = {...}` with the shell's URLs
  * (hashed names in production) and a version made from them. Submits are never cached or
  * replayed here: the page's outbox keeps them (IndexedDB) and sends them with the CSRF token
- * of the page, once, keyed by ids the server already knows.
+ * of the page, once, keyed by ids the server already knows. The offline page watches for
+ * the network (outbox.js) and opens the page the patient asked for again as soon as it is
+ * back; that page sends what was kept. Its probe is neither a navigation nor a static file,
+ * so it never gets an answer from here.
  */
 /* global REHABIT */
 "use strict";
