@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.browser.test_patient_phone import log_in, rate, wait_for_htmx
 from tracker.models import ExerciseLog
 
@@ -34,6 +34,8 @@ def test_a_reason_for_skipping_saved_from_the_details_saves_a_skip(small_phone, 
     bridge = item(small_phone, "Bridge")
     bridge.locator("details.log-details summary").click()
     bridge.get_by_label("Reason for skipping (optional)").fill("Knee sore today")
+    expect(bridge.get_by_role("button", name="Save as skipped")).to_be_visible()
+    bridge.screenshot(path=str(ARTIFACTS / "today-skip-reason-typed-360x640.png"))
     with small_phone.expect_request(re.compile(r"/today/log/$")) as request:
         bridge.get_by_role("button", name=re.compile("^Save")).click()
     assert "status=done" not in (request.value.post_data or "")
@@ -41,7 +43,7 @@ def test_a_reason_for_skipping_saved_from_the_details_saves_a_skip(small_phone, 
     wait_for_htmx(small_phone)
     log = ExerciseLog.objects.get(patient=pat, exercise__slug="glute-bridge")
     assert (log.status, log.skip_reason) == ("skipped", "Knee sore today")
-    screenshot(small_phone, "today-skip-reason-360x640")
+    item(small_phone, "Bridge").screenshot(path=str(ARTIFACTS / "today-skip-reason-360x640.png"))
 
     # Done, tapped afterwards, still means done: the reason shown in the details goes.
     item(small_phone, "Bridge").locator("button.log-done").click()
@@ -76,13 +78,22 @@ def test_finish_comes_after_the_exercises_and_the_light_is_brought_into_view(
     assert finish.bounding_box()["y"] > last_item.bounding_box()["y"] + 40
 
     rate(small_phone, "finish", "pain_after", 1)
+    screenshot(small_phone, "today-in-progress-360x640")
+    small_phone.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    # At the very bottom the tab bar covers nothing of the finish.
+    assert finish.evaluate(
+        """b => { const r = b.getBoundingClientRect();
+                  return document.elementFromPoint(r.x + r.width / 2, r.bottom - 2) === b; }"""
+    )
+    small_phone.screenshot(path=str(ARTIFACTS / "today-finish-360x640.png"))
     finish.click()
     light = small_phone.locator(".light")
     expect(light).to_contain_text("Green light")
     expect(light).to_be_in_viewport()
     expect(small_phone.get_by_role("heading", name="Safe — keep going")).to_be_focused()
     expect(small_phone.get_by_role("button", name="Finish session")).to_have_count(0)
-    small_phone.screenshot(path=str(screenshot(small_phone, "today-finished-360x640")))
+    # What the phone shows right after the tap, not the whole page.
+    small_phone.screenshot(path=str(ARTIFACTS / "today-finished-360x640.png"))
 
 
 def test_a_red_light_offers_rest_and_no_new_session(small_phone, pat, pat_program):
@@ -117,4 +128,4 @@ def test_the_hold_timer_counts_toward_the_sets_on_each_side(small_phone, pat, pa
         small_phone.clock.run_for(31_000)
     expect(status).to_contain_text("4 of 4")
     expect(status).not_to_contain_text("side next")
-    screenshot(small_phone, "today-hold-timer-360x640")
+    timer.screenshot(path=str(ARTIFACTS / "today-hold-timer-360x640.png"))
