@@ -120,6 +120,7 @@ def test_the_hold_timer_counts_toward_the_sets_on_each_side(small_phone, pat, pa
     timer.get_by_role("button", name="Start 30 s timer").click()
     small_phone.clock.run_for(31_000)
     expect(status).to_contain_text("1 of 4 · left side next")
+    timer.screenshot(path=str(ARTIFACTS / "today-hold-timer-first-360x640.png"))
     timer.get_by_role("button", name="Start 30 s timer").click()
     small_phone.clock.run_for(31_000)
     expect(status).to_contain_text("2 of 4 · right side next")
@@ -129,3 +130,23 @@ def test_the_hold_timer_counts_toward_the_sets_on_each_side(small_phone, pat, pa
     expect(status).to_contain_text("4 of 4")
     expect(status).not_to_contain_text("side next")
     timer.screenshot(path=str(ARTIFACTS / "today-hold-timer-360x640.png"))
+
+
+def test_the_therapist_s_note_shows_on_the_exercise_without_widening_the_page(
+    small_phone, pat, pat_program
+):
+    from tests.browser.test_patient_phone import no_sideways_scroll
+
+    stretch = pat_program.prescriptions.get(exercise__slug="hip-flexor-stretch")
+    stretch.notes = (
+        "Add once the hip exercises feel comfortable; stop if the front of the hip pinches."
+    )
+    stretch.save()
+    log_in(small_phone, pat.user.email)
+    note = item(small_phone, "Hip").locator(".item-note")
+    expect(note).to_have_text(
+        "From your therapist: Add once the hip exercises feel comfortable; "
+        "stop if the front of the hip pinches."
+    )
+    assert no_sideways_scroll(small_phone)
+    item(small_phone, "Hip").screenshot(path=str(ARTIFACTS / "today-note-360x640.png"))
