@@ -45,6 +45,12 @@ def test_a_reason_for_skipping_saved_from_the_details_saves_a_skip(small_phone, 
     assert (log.status, log.skip_reason) == ("skipped", "Knee sore today")
     item(small_phone, "Bridge").screenshot(path=str(ARTIFACTS / "today-skip-reason-360x640.png"))
 
+    reopened = item(small_phone, "Bridge")
+    if not reopened.locator("details.log-details").evaluate("d => d.open"):
+        reopened.locator("details.log-details summary").click()
+    expect(reopened.get_by_label("Reason for skipping (optional)")).to_have_value("Knee sore today")
+    expect(reopened.get_by_role("button", name="Save as skipped")).to_be_visible()
+
     # Done, tapped afterwards, still means done: the reason shown in the details goes.
     item(small_phone, "Bridge").locator("button.log-done").click()
     expect(item(small_phone, "Bridge").locator(".state-done")).to_be_visible()

@@ -75,7 +75,6 @@
     if (!reason || reason.name !== "skip_reason" || !reason.form) { return; }
     var save = reason.form.querySelector("button.log-save");
     if (!save) { return; }
-    if (!save.dataset.detailsText) { save.dataset.detailsText = save.textContent; }
     save.textContent = reason.value.trim() ? save.dataset.skipText : save.dataset.detailsText;
   });
 
