@@ -108,11 +108,16 @@ class SessionFinishForm(SessionForm):
     )
 
 
+# "Save details" under an exercise sends this instead of a status: what was filled in says
+# which it is (see ExerciseLogForm.clean).
+SAVE_DETAILS = "details"
+
+
 class ExerciseLogForm(SessionForm):
     prescribed = forms.IntegerField(min_value=1)
     occurrence = forms.IntegerField(min_value=1, max_value=MAX_TIMES_PER_DAY)
     status = forms.ChoiceField(
-        choices=[("done", _("Done")), ("skipped", _("Skipped"))],
+        choices=[("done", _("Done")), ("skipped", _("Skipped")), (SAVE_DETAILS, _("Save details"))],
         error_messages={"required": _("Choose Done or Skip.")},
     )
     sets_done = forms.IntegerField(label=_("Sets done"), min_value=0, max_value=50, required=False)
@@ -132,6 +137,15 @@ class ExerciseLogForm(SessionForm):
     skip_reason = forms.CharField(
         label=_("Reason for skipping (optional)"), max_length=200, required=False
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("status") == SAVE_DETAILS:
+            # A reason for skipping is a skip; any other details describe an exercise done.
+            # (Done and Skip themselves always mean what they say.)
+            reason = (cleaned.get("skip_reason") or "").strip()
+            cleaned["status"] = "skipped" if reason else "done"
+        return cleaned
 
     def details(self) -> LogDetails:
         data = self.cleaned_data

@@ -63,11 +63,17 @@ def select_options(choices: Iterable[tuple[Any, Any]], selected: Any = None) -> 
 
 
 @register.inclusion_tag("patient/widgets/hold_timer.html")
-def hold_timer(seconds: int, prefix: str) -> dict[str, Any]:
-    """A countdown for a timed hold; timer.js brings it to life (hidden without script)."""
+def hold_timer(seconds: int, prefix: str, sets: int = 0, side: str = "") -> dict[str, Any]:
+    """A countdown for a timed hold; timer.js brings it to life (hidden without script).
+
+    Given the sets (and the side), it counts the holds toward what is prescribed: every set
+    on each side when both sides are done, right then left in turn.
+    """
     return {
         "seconds": seconds,
         "prefix": prefix,
+        "target": sets * 2 if side == "both" else sets,
+        "both_sides": side == "both",
         "start": gettext("Start %(seconds)s s timer") % {"seconds": seconds},
         "display": gettext("%(seconds)s s") % {"seconds": seconds},
     }
@@ -105,7 +111,6 @@ def plan_item(context: template.Context, row: PlanRow) -> dict[str, Any]:
         "side": p.get_side_display() if p.side != "both" else gettext("each side"),
         "times": times,
         "show": "hold" if p.is_timed else "reps",
-        "status": (log.status if log is not None else "") or "done",
         "log_url": context["log_url"],
         "session_client_id": context["session_client_id"],
         "day": context["day"],

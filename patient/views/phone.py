@@ -113,6 +113,9 @@ def _page(
 ) -> HttpResponse:
     """The fragment for htmx, the whole page otherwise."""
     name = f"{template}#{fragment}" if request.htmx else template  # type: ignore[attr-defined]
+    if request.htmx and fragment == "session":  # type: ignore[attr-defined]
+        # The finish sits after the exercises: it comes along out of band, to match.
+        context = context | {"end_oob": True}
     return render(request, name, context, status=status)
 
 

@@ -232,7 +232,7 @@ def test_a_timed_hold_counts_down_and_says_when_it_is_done(phone, pat, pat_progr
     expect(timer.locator(".timer-display")).to_have_text("20 s")
     phone.clock.run_for(21_000)
     expect(timer.get_by_role("status")).to_contain_text("Time is up")
-    expect(timer.get_by_role("status")).to_contain_text("Holds done: 1")
+    expect(timer.get_by_role("status")).to_contain_text("1 of 4 · left side next")
 
 
 def test_the_phone_s_time_zone_is_adopted_on_first_login(browser, live_server, clinic, alice):

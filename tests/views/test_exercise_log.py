@@ -247,3 +247,22 @@ def test_an_outsider_with_a_kept_plan_of_their_own_gets_404_for_another_s_exerci
     response, _ = tick(as_pia, pia, bridge_rx)
     assert response.status_code == 404
     assert not ExerciseLog.objects.exists()
+
+
+def test_save_details_with_a_reason_for_skipping_saves_a_skip(as_pat, pat, bridge_rx):
+    html = tick(as_pat, pat, bridge_rx, status="details", skip_reason="Knee sore today")[0]
+    assert "Skipped: Knee sore today" in html.content.decode()
+    log = ExerciseLog.objects.get()
+    assert (log.status, log.skip_reason) == ("skipped", "Knee sore today")
+
+
+def test_save_details_without_a_reason_saves_the_exercise_done(as_pat, pat, bridge_rx):
+    tick(as_pat, pat, bridge_rx, status="details", reps_done=10, skip_reason="  ")
+    log = ExerciseLog.objects.get()
+    assert (log.status, log.reps_done, log.skip_reason) == ("done", 10, "")
+
+
+def test_done_tapped_with_a_reason_still_on_screen_means_done(as_pat, pat, bridge_rx):
+    tick(as_pat, pat, bridge_rx, status="skipped", skip_reason="No time")
+    tick(as_pat, pat, bridge_rx, status="done", skip_reason="No time")
+    assert ExerciseLog.objects.get().status == "done"

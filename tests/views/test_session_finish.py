@@ -123,3 +123,12 @@ def test_its_queries_do_not_grow_with_history(as_pat, pat, pat_program):
     with CaptureQueriesContext(connection) as long:
         finish(as_pat, second)
     assert len(short) == len(long) <= 16
+
+
+def test_the_finish_below_the_exercises_is_replaced_out_of_band(as_pat, started):
+    html = finish(as_pat, started).content.decode()
+    assert 'id="session-end" hx-swap-oob="true"' in html
+    # Gone from below the exercises too (a hidden copy waits for a start kept offline).
+    assert 'id="session-end-heading"' not in html
+    assert 'id="finish-after-start" class="card session session-end"' in html
+    assert "data-just-finished" in html  # patient.js brings the light into view

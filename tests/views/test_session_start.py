@@ -159,3 +159,9 @@ def test_its_queries_do_not_grow_with_history(as_pat, pat, pat_program):
     with CaptureQueriesContext(connection) as long:
         start(as_pat, pat)
     assert len(short) == len(long) <= 16
+
+
+def test_it_brings_the_finish_below_the_exercises_along_out_of_band(as_pat, pat, pat_program):
+    html = start(as_pat, pat)[0].content.decode()
+    assert 'id="session-end" hx-swap-oob="true"' in html
+    assert 'id="session-end-heading"' in html and html.count('name="pain_after"') == 11

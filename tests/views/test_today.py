@@ -179,3 +179,37 @@ def test_it_works_without_script_a_whole_session_through_plain_forms(as_pat, pat
     assert (session.pain_before, session.pain_after) == (1, 2)
     assert ExerciseLog.objects.get().session == session
     assert 'name="session_client_id" value="' + session_id not in as_pat.get(URL).content.decode()
+
+
+def test_it_shows_the_therapist_s_note_on_the_exercise_escaped(as_pat, pat_program):
+    bridge = pat_program.prescriptions.get(exercise__slug="glute-bridge")
+    bridge.notes = "Add once the hip exercises feel comfortable <b>& not before</b>"
+    bridge.save()
+    forget_kept_plan(pat_program.patient)
+    page = as_pat.get(URL).content.decode()
+    assert "From your therapist:" in page
+    assert "Add once the hip exercises feel comfortable &lt;b&gt;&amp; not before" in page
+    assert "<b>&" not in page
+
+
+def test_after_a_red_light_it_offers_rest_instead_of_another_session(as_pat, pat, pat_program):
+    session = session_start(patient=pat, client_id=uuid.uuid4(), pain_before=2)
+    session_finish(session=session, pain_after=7)
+    page = as_pat.get(URL).content.decode()
+    assert "Red light" in page and "no more sessions today" in page
+    assert "Next session" not in page and 'name="pain_before"' not in page
+    assert "Start session" not in page
+
+
+def test_after_an_amber_light_another_session_can_still_be_started(as_pat, pat, pat_program):
+    session = session_start(patient=pat, client_id=uuid.uuid4(), pain_before=2)
+    session_finish(session=session, pain_after=4)
+    page = as_pat.get(URL).content.decode()
+    assert "Next session" in page and 'name="pain_before"' in page
+
+
+def test_the_finish_comes_after_the_exercises(as_pat, pat, pat_program):
+    session_start(patient=pat, client_id=uuid.uuid4(), pain_before=2)
+    page = as_pat.get(URL).content.decode()
+    assert page.count('name="pain_after"') == 11
+    assert page.index('name="pain_after"') > page.rindex('class="plan-item')

@@ -65,10 +65,18 @@
       var input = copy.querySelector("[name=" + name + "]");
       if (input) { input.placeholder = placeholders[name] || ""; }
     });
-    var save = copy.querySelector("button[name=status]");
-    if (save) { save.value = data.status || "done"; }
     slot.parentNode.replaceChild(copy, slot);
   }
+
+  // "Save details" with a reason for skipping saves a skip (the server decides the same way
+  // without script); the button says so before it is tapped.
+  document.addEventListener("input", function (event) {
+    var reason = event.target;
+    if (!reason || reason.name !== "skip_reason" || !reason.form) { return; }
+    var save = reason.form.querySelector("button.log-save");
+    if (!save) { return; }
+    save.textContent = reason.value.trim() ? save.dataset.skipText : save.dataset.detailsText;
+  });
 
   // "2 of 5 logged": counted from the items on the page, after each one comes back.
   function recount() {
@@ -80,6 +88,18 @@
     tally.textContent = tally.dataset.text
       .replace("%(done)s", String(logged)).replace("%(total)s", String(total));
   }
+
+  // Right after a finish, the traffic light is the answer the patient is waiting for; the
+  // finish is below the exercises, so bring the light up to where they are looking.
+  htmx.onLoad(function (root) {
+    var light = root.querySelector ? root.querySelector("[data-just-finished]") : null;
+    if (!light) { return; }
+    light.removeAttribute("data-just-finished");
+    var heading = light.querySelector("[tabindex='-1']");
+    if (heading) { heading.focus({ preventScroll: true }); }
+    var calm = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
+    light.scrollIntoView({ block: "start", behavior: calm ? "auto" : "smooth" });
+  });
 
   htmx.onLoad(function (root) {
     var slots = root.querySelectorAll ? root.querySelectorAll(".details-slot") : [];

@@ -40,14 +40,32 @@
     state.interval = null;
   }
 
+  // With a target, holds count toward it ("1 of 4"); when both sides are done they take
+  // turns, right first, so the patient is told which side comes next.
+  function sideOf(text, hold) {
+    return hold % 2 ? text.dataset.right : text.dataset.left;
+  }
+
+  function countText(el, state, text) {
+    var target = parseInt(el.dataset.target, 10) || 0;
+    if (!target) { return text.dataset.count.replace("%(count)s", state.holds); }
+    var said = text.dataset.of.replace("%(count)s", state.holds).replace("%(total)s", target);
+    if (el.hasAttribute("data-both-sides") && state.holds < target) {
+      said += " · " + (state.holds % 2 ? text.dataset.leftNext : text.dataset.rightNext);
+    }
+    return said;
+  }
+
   function finish(el, state) {
     var p = parts(el);
     stop(state);
     state.holds += 1;
     state.remaining = state.seconds;
     p.toggle.textContent = p.toggle.dataset.start;
-    p.status.textContent = p.status.dataset.done + " " +
-      p.status.dataset.count.replace("%(count)s", state.holds);
+    var target = parseInt(el.dataset.target, 10) || 0;
+    var last = target && state.holds >= target;
+    p.status.textContent = (last ? p.status.dataset.last : p.status.dataset.done) + " " +
+      countText(el, state, p.status);
     if (navigator.vibrate) { navigator.vibrate([200, 100, 200]); }
     var fill = el.dataset.fill && document.querySelector(el.dataset.fill);
     if (fill && !fill.value) { fill.value = state.seconds; }
@@ -72,7 +90,8 @@
     state.interval = setInterval(function () { tick(el, state); }, 250);
     p.toggle.textContent = p.toggle.dataset.pause;
     p.reset.hidden = false;
-    p.status.textContent = "";
+    p.status.textContent = el.hasAttribute("data-both-sides")
+      ? sideOf(p.status, state.holds + 1) : "";
   }
 
   function reset(el) {
