@@ -651,6 +651,7 @@ def _shell_urls() -> list[str]:
     names = [
         "tracker/css/app.css",
         "tracker/css/patient.css",
+        "tracker/js/checkin.js",
         "tracker/js/outbox.js",
         "tracker/js/patient.js",
         "tracker/js/timer.js",
