@@ -26,10 +26,8 @@ class TrafficLight:
     name: str  # "Green", said in words so colour is never the only signal
     headline: str
     advice: str
-
-    @property
-    def therapist_is_told(self) -> bool:
-        return self.light is Light.RED
+    # A red light opens a flag for the therapist unless the clinic turned that off.
+    therapist_is_told: bool = False
 
 
 def traffic_light_level(pain: int, *, amber_from: int, red_from: int) -> Light:
@@ -40,8 +38,14 @@ def traffic_light_level(pain: int, *, amber_from: int, red_from: int) -> Light:
     return Light.GREEN
 
 
-def traffic_light(pain: int, *, amber_from: int = 3, red_from: int = 6) -> TrafficLight:
-    """The guidance for a pain-after rating (0–10) under a clinic's cut-offs."""
+def traffic_light(
+    pain: int, *, amber_from: int = 3, red_from: int = 6, red_flags_therapist: bool = True
+) -> TrafficLight:
+    """The guidance for a pain-after rating (0–10) under a clinic's cut-offs.
+
+    ``red_flags_therapist`` is the clinic's ``red_light_flag``: whether a red light reaches
+    the therapist at once. The words promise only what will actually happen.
+    """
     light = traffic_light_level(pain, amber_from=amber_from, red_from=red_from)
     if light is Light.GREEN:
         return TrafficLight(
@@ -68,15 +72,23 @@ def traffic_light(pain: int, *, amber_from: int = 3, red_from: int = 6) -> Traff
             )
             % {"pain": pain},
         )
+    if red_flags_therapist:
+        advice = _(
+            "Your pain after exercising was %(pain)s out of 10. Next time, ease off: make the "
+            "exercises smaller, slower or lighter. This does not mean you have done harm. Your "
+            "therapist will hear about it, so they can adjust your program with you."
+        )
+    else:
+        advice = _(
+            "Your pain after exercising was %(pain)s out of 10. Next time, ease off: make the "
+            "exercises smaller, slower or lighter. This does not mean you have done harm. Tell "
+            "your therapist at your next visit, so they can adjust your program with you."
+        )
     return TrafficLight(
         light=light,
         pain=pain,
         name=_("Red"),
         headline=_("A bit too much for now"),
-        advice=_(
-            "Your pain after exercising was %(pain)s out of 10. Next time, ease off: make the "
-            "exercises smaller, slower or lighter. This does not mean you have done harm. Your "
-            "therapist sees this in your record, so they can adjust your program with you."
-        )
-        % {"pain": pain},
+        advice=advice % {"pain": pain},
+        therapist_is_told=red_flags_therapist,
     )

@@ -108,7 +108,7 @@ def plan_item(context: template.Context, row: PlanRow) -> dict[str, Any]:
         "dom": item.dom_id,
         "url": reverse("patient-exercise", args=[p.pk]),
         "dose": dose,
-        "side": p.get_side_display() if p.side != "both" else gettext("each side"),
+        "side": _side_text(p.side, p.get_side_display()),
         "times": times,
         "show": "hold" if p.is_timed else "reps",
         "log_url": context["log_url"],
@@ -117,3 +117,10 @@ def plan_item(context: template.Context, row: PlanRow) -> dict[str, Any]:
         # For the details form (Today's log_fields), when it is printed in place.
         "symptom_choices": context.get("symptom_choices"),
     }
+
+
+def _side_text(side: str, label: str) -> str:
+    """Which side to do, in the patient's words; nothing for a two-legged exercise."""
+    if side == "none":
+        return ""
+    return gettext("each side") if side == "both" else label

@@ -65,6 +65,7 @@ from tracker.models import (
 from tracker.selectors.data_rights import deletion_status
 from tracker.selectors.plan import PlanItem, TodaySummary, kept_prescription, today_for_patient
 from tracker.selectors.progress import progress_for_patient
+from tracker.selectors.trends import clinic_thresholds
 from tracker.services.logbook import (
     checkin_record,
     exercise_log_record,
@@ -194,6 +195,7 @@ def _light_for(session: Session | None, patient: PatientProfile) -> TrafficLight
         session.pain_after,
         amber_from=patient.clinic.traffic_amber_from,
         red_from=patient.clinic.traffic_red_from,
+        red_flags_therapist=clinic_thresholds(patient.clinic).red_light_flag,
     )
 
 
@@ -483,8 +485,13 @@ def explanation(request: HttpRequest, slug: str) -> HttpResponse:
     found = EXPLANATIONS_BY_SLUG.get(slug)
     if found is None:
         raise Http404
-    context = _page_context(_patient(request), "progress")
-    context |= {"explanation": found}
+    patient = _patient(request)
+    context = _page_context(patient, "progress")
+    context |= {
+        "explanation": found,
+        # What the traffic light's explanation promises after a red light.
+        "red_flags_therapist": clinic_thresholds(patient.clinic).red_light_flag,
+    }
     return render(request, "patient/explanation.html", context)
 
 

@@ -11,6 +11,12 @@ keeps the flag state the flag service would keep. The score follows
 - sensitivity = detected ÷ expected events; false alarms are per no-event patient;
   delay is the median over detected events.
 
+Red-light flags are counted apart and not scored: a red light is not a trend the rules
+infer but a session the patient rated in the red, passed on because the patient is told
+their therapist hears about it. truth.json designs trend events only; the cohort's steady
+patients include people whose usual pain after exercise is 6 or 7, so their red lights would
+count as "false" alarms that no rule setting could or should remove.
+
 Run from the repository root:
 ``python -m tests.unit.cohort_replay [COHORT_DIR] [--literal] [--set '{"threshold": value}']``.
 """
@@ -93,6 +99,7 @@ class Score:
     false_alarms: int
     missed_by_kind: Counter[str]
     false_alarms_by_kind: Counter[str]
+    red_lights: int = 0  # red-light openings, passed on as reports, not scored
 
     @property
     def sensitivity(self) -> float:
@@ -228,14 +235,20 @@ def replay(
     return {email: replay_patient(p, thresholds) for email, p in patients.items()}
 
 
+# Kinds that report what a patient said rather than infer a trend (see the module docstring).
+UNSCORED_KINDS = frozenset({FlagKind.RED_LIGHT})
+
+
 def score(events: Mapping[str, list[FlagEvent]], truth: Mapping[str, dict]) -> Score:
     """Score flag openings against ``truth.json`` with the rule of cohort/README.md."""
-    expected = detected = false_alarms = no_event = 0
+    expected = detected = false_alarms = no_event = red_lights = 0
     delays: list[int] = []
     missed: Counter[str] = Counter()
     false_by_kind: Counter[str] = Counter()
     for email, spec in truth.items():
         openings = [e for e in events.get(email, []) if e.status == "open"]
+        red_lights += sum(1 for e in openings if e.kind in UNSCORED_KINDS)
+        openings = [e for e in openings if e.kind not in UNSCORED_KINDS]
         if not spec["expect"]:
             no_event += 1
             false_alarms += len(openings)
@@ -258,7 +271,9 @@ def score(events: Mapping[str, list[FlagEvent]], truth: Mapping[str, dict]) -> S
                 delays.append(min(hits))
             else:
                 missed[event["flags"]] += 1
-    return Score(expected, detected, delays, no_event, false_alarms, missed, false_by_kind)
+    return Score(
+        expected, detected, delays, no_event, false_alarms, missed, false_by_kind, red_lights
+    )
 
 
 def run(directory: Path, thresholds: Thresholds | None = None) -> Score:
@@ -275,6 +290,7 @@ def report(result: Score) -> str:
         f"false alarms / quiet   {result.false_alarms_per_quiet_patient:.2f} "
         f"({result.false_alarms} over {result.no_event_patients} no-event patients)",
         f"median delay           {'-' if delay is None else f'{delay:g} days'}",
+        f"red lights (unscored)  {result.red_lights}",
     ]
     for kind, count in sorted(result.missed_by_kind.items()):
         lines.append(f"missed                 {kind}: {count}")

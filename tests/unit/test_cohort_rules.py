@@ -76,3 +76,12 @@ def test_a_window_read_through_a_later_day_judges_each_earlier_day_as_its_own_wo
             earlier = through_last.until(day)
             assert earlier.last_activity == own.last_activity, (patient.email, day)
             assert evaluate(earlier, t) == evaluate(own, t), (patient.email, day)
+
+
+def test_red_lights_are_reported_apart_and_leave_the_trend_score_unchanged(score):
+    without = cohort_replay.run(cohort_dir(), Thresholds(red_light_flag=False))
+
+    assert score.red_lights > 0 and without.red_lights == 0
+    assert (score.detected, score.delays, score.false_alarms, score.false_alarms_by_kind) == (
+        without.detected, without.delays, without.false_alarms, without.false_alarms_by_kind,
+    )  # fmt: skip

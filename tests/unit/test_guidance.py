@@ -25,7 +25,7 @@ def test_every_light_is_named_in_words():
 
 def test_red_says_the_therapist_will_be_told_and_never_alarms():
     red = traffic_light(8)
-    assert red.therapist_is_told and "Your therapist sees this in your record" in red.advice
+    assert red.therapist_is_told and "Your therapist will hear about it" in red.advice
     assert "does not mean you have done harm" in red.advice
     for word in ("danger", "emergency", "damage", "injury"):
         assert word not in red.advice.lower()
@@ -35,3 +35,10 @@ def test_amber_is_acceptable_if_it_settles_by_the_next_morning():
     amber = traffic_light(4)
     assert not amber.therapist_is_told
     assert "by tomorrow morning" in amber.advice and "4 out of 10" in amber.advice
+
+
+def test_red_promises_only_what_the_clinic_does():
+    red = traffic_light(8, red_flags_therapist=False)
+    assert not red.therapist_is_told
+    assert "Tell your therapist at your next visit" in red.advice
+    assert "will hear about it" not in red.advice

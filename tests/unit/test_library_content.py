@@ -112,3 +112,25 @@ def test_makemessages_collects_every_library_text():
     texts = [text for _, text in library_messages(load_library(), load_explanations())]
     assert collected == texts
     assert "Sciatic nerve glide (seated)" in texts and "The pain traffic light" in texts
+
+
+def test_it_refuses_a_sided_that_is_not_true_or_false(content):
+    edit(content / "exercises.yaml", "sided: true\n", "sided: yes please\n")
+    with pytest.raises(ContentError, match=r"entry 1 \(sciatic-nerve-glide\): sided: expected"):
+        load_library(content)
+
+
+def test_two_legged_exercises_have_no_side_and_one_sided_ones_each_side():
+    by_slug = {e.slug: e for e in load_library().exercises}
+    for slug in ("glute-bridge", "calf-raise", "full-stride-walking", "sit-to-stand"):
+        assert not by_slug[slug].sided and by_slug[slug].default_side == "none", slug
+    for slug in ("clamshell", "step-up", "single-leg-balance", "sciatic-nerve-glide"):
+        assert by_slug[slug].sided and by_slug[slug].default_side == "both", slug
+
+
+def test_every_exercise_that_says_change_legs_or_sides_is_sided():
+    # The steps are the truth: "change legs", "change sides", "change feet", "other side".
+    said = re.compile(r"change (legs|sides|feet)|other (side|leg)|one leg", re.IGNORECASE)
+    for e in load_library().exercises:
+        if any(said.search(step) for step in e.steps):
+            assert e.sided, e.slug

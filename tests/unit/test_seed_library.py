@@ -137,3 +137,17 @@ def test_the_seed_command_reports_what_it_did():
     call_command("seed_library", stdout=out)
     total = len(LIBRARY.exercises) + len(LIBRARY.templates)
     assert f"0 created, 0 updated, {total} unchanged" in out.getvalue()
+
+
+def test_it_seeds_sidedness_and_no_side_for_two_legged_exercises_idempotently():
+    library_seed()
+    bridge = Exercise.objects.get(clinic__isnull=True, slug="glute-bridge")
+    clamshell = Exercise.objects.get(clinic__isnull=True, slug="clamshell")
+    assert (bridge.sided, bridge.default_side) == (False, "none")
+    assert (clamshell.sided, clamshell.default_side) == (True, "both")
+    item = ProgramTemplateItem.objects.filter(exercise=bridge).first()
+    assert item is None or item.side == "none"
+    # A library seeded before sidedness existed is corrected by the next seed, once.
+    Exercise.objects.filter(pk=bridge.pk).update(sided=True, default_side="both")
+    assert library_seed().updated == ["glute-bridge"]
+    assert library_seed().updated == []

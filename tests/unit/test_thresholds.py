@@ -12,6 +12,7 @@ from django.forms import modelform_factory
 from tracker.models import Clinic
 from tracker.trends import (
     ALLOWED,
+    FROM_CLINIC_SETTINGS,
     MAX_WINDOW_DAYS,
     BadOverride,
     OverrideProblem,
@@ -23,7 +24,7 @@ from tracker.trends import (
 
 def test_every_number_a_clinic_may_set_has_a_range():
     on_off = {f.name for f in dataclasses.fields(Thresholds) if isinstance(f.default, bool)}
-    numbers = {f.name for f in dataclasses.fields(Thresholds)} - on_off
+    numbers = {f.name for f in dataclasses.fields(Thresholds)} - on_off - FROM_CLINIC_SETTINGS
     assert set(ALLOWED) == numbers
     assert all(
         ALLOWED[name].low <= getattr(Thresholds, name) <= ALLOWED[name].high for name in numbers
@@ -47,6 +48,9 @@ def test_it_finds_nothing_wrong_with_good_overrides():
     ("key", "value", "problem"),
     [
         ("pain_rise_point", 1, OverrideProblem.UNKNOWN),
+        # the red cut-off is the clinic's traffic light, set with the light
+        ("red_light_from", 5, OverrideProblem.UNKNOWN),
+        ("red_light_flag", "off", OverrideProblem.NOT_ON_OFF),
         ("pain_rise_points", "abc", OverrideProblem.NOT_A_NUMBER),
         ("stress_rise", "2", OverrideProblem.NOT_A_NUMBER),
         ("min_checkins", True, OverrideProblem.NOT_A_NUMBER),

@@ -36,6 +36,7 @@ from tracker.trends import (
     pain_rising,
     pain_spike,
     reconcile,
+    red_light,
     sleep_worsening,
     stress_rising,
 )
@@ -703,6 +704,7 @@ def test_it_runs_every_rule_and_lists_the_most_severe_first():
         FlagKind.NOT_SETTLING,
         FlagKind.SLEEP_WORSENING,
         FlagKind.STRESS_RISING,
+        FlagKind.RED_LIGHT,  # pain after 7, 8 and 9: three red lights
     }
     assert [f.severity.rank for f in findings] == sorted(
         (f.severity.rank for f in findings), reverse=True
@@ -993,3 +995,52 @@ def test_it_runs_a_flag_through_its_whole_life():
             open_flags[PAIN] = OpenFlag(action.severity, opened)
         elif action.action is FlagActionKind.RESOLVE:
             resolved[PAIN] = ResolvedFlag(open_flags.pop(PAIN).severity, today)
+
+
+# --- red light ------------------------------------------------------------------------
+
+
+def test_a_red_session_raises_a_high_red_light_with_its_numbers():
+    finding = red_light(window(sessions=sessions((3, 2, 6), (1, 3, 4), (0, 4, 7))), T)
+
+    assert finding is not None
+    assert finding.kind is FlagKind.RED_LIGHT and finding.severity is Severity.HIGH
+    assert finding.summary == (
+        "Red light on 30 Sep: pain 4 before, 7 after; 2 red sessions in the last 7 days."
+    )
+    assert finding.evidence["values"] == {
+        "date": "2026-09-30",
+        "pain_before": 4,
+        "pain_after": 7,
+        "red_sessions": 2,
+    }
+    assert finding.evidence["thresholds"] == {"red_light_from": 6, "red_light_days": 7}
+
+
+def test_amber_sessions_raise_no_red_light():
+    assert red_light(window(sessions=sessions((1, 2, 5), (0, 3, 3))), T) is None
+
+
+def test_a_red_light_clears_after_7_days_without_one():
+    assert red_light(window(sessions=sessions((6, 2, 8))), T) is not None
+    assert red_light(window(sessions=sessions((7, 2, 8), (0, 2, 2))), T) is None
+
+
+def test_a_red_light_follows_the_clinic_red_cut_off_and_can_be_turned_off():
+    amber_here = window(sessions=sessions((0, 2, 5)))
+
+    assert red_light(amber_here, replace(T, red_light_from=5)) is not None
+    assert red_light(window(sessions=sessions((0, 2, 9))), replace(T, red_light_flag=False)) is None
+    assert Thresholds.from_overrides({"red_light_flag": False}).red_light_flag is False
+    with pytest.raises(ValueError, match="unknown threshold 'red_light_from'"):
+        Thresholds.from_overrides({"red_light_from": 4})
+
+
+def test_a_red_light_reopens_at_once_after_it_cleared():
+    found = red_light(window(sessions=sessions((0, 2, 8))), T)
+    assert found is not None
+    recently = {FlagKind.RED_LIGHT: ResolvedFlag(Severity.HIGH, day(1))}
+
+    (action,) = reconcile({}, recently, [found], AS_OF, T)
+
+    assert action.action is FlagActionKind.OPEN

@@ -109,17 +109,67 @@ def test_it_adds_an_exercise_from_today_at_its_library_dosage(as_alice, pat, pro
     assert AuditEvent.objects.filter(action="prescription.added", patient=pat).exists()
 
 
-def test_a_double_click_on_add_adds_the_exercise_once_and_a_later_add_again(as_alice, pat, program):
+def test_a_double_click_on_add_adds_the_exercise_once(as_alice, pat, program):
     clam = exercise("clamshell")
     url = reverse("therapist-program-add", args=[program.pk, clam.pk])
     for _ in range(2):  # the same tap, twice
         assert as_alice.post(url, headers={"HX-Request": "true"}).status_code == 200
     assert program.prescriptions.filter(exercise=clam).count() == 1
     assert AuditEvent.objects.filter(action="prescription.added", patient=pat).count() == 1
-    # Added again on purpose (later, once the first is on the screen): a second line.
-    with time_machine.travel(timezone.now() + timedelta(seconds=11)):
-        as_alice.post(url, headers={"HX-Request": "true"})
-    assert program.prescriptions.filter(exercise=clam, valid_to__isnull=True).count() == 2
+
+
+def test_it_refuses_an_exercise_already_in_the_program_and_shows_the_one_there(
+    as_alice, pat, program
+):
+    bridge = program.prescriptions.get(exercise__slug="glute-bridge")
+    url = reverse("therapist-program-add", args=[program.pk, bridge.exercise_id])
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        response = as_alice.post(url, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Glute Bridge is already in the program. Change its dosage there instead." in html
+    assert f'id="rx-{bridge.pk}" data-highlight' in html
+    assert (
+        program.prescriptions.filter(exercise=bridge.exercise, valid_to__isnull=True).count() == 1
+    )
+    assert not AuditEvent.objects.filter(action="prescription.added", patient=pat).exists()
+    # Without htmx: back to the builder at the exercise already there.
+    response = as_alice.post(url)
+    assert response.status_code == 302 and response.url.endswith(f"#rx-{bridge.pk}")
+
+
+def test_it_adds_a_removed_exercise_again(as_alice, pat, program):
+    bridge = program.prescriptions.get(exercise__slug="glute-bridge")
+    as_alice.post(reverse("therapist-prescription-remove", args=[bridge.pk]))
+    url = reverse("therapist-program-add", args=[program.pk, bridge.exercise_id])
+    as_alice.post(url, headers={"HX-Request": "true"})
+    assert (
+        program.prescriptions.filter(exercise=bridge.exercise, valid_to__isnull=True).count() == 1
+    )
+
+
+def test_an_added_exercise_is_highlighted_and_marked_in_the_library(as_alice, pat, program):
+    clam = exercise("clamshell")
+    response = as_alice.post(
+        reverse("therapist-program-add", args=[program.pk, clam.pk]), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    added = program.prescriptions.get(exercise=clam)
+    assert f'id="rx-{added.pk}" data-highlight' in html
+    assert "Clamshell added to the program." in html
+    # The library entry, swapped out of band, no longer offers "Add".
+    assert f'id="lib-{clam.pk}" hx-swap-oob="true"' in html and "In the program" in html
+
+
+def test_the_library_marks_exercises_already_in_the_program(as_alice, pat, program):
+    clam = exercise("clamshell")
+    bridge = program.prescriptions.get(exercise__slug="glute-bridge").exercise
+    for url in (builder(pat), reverse("therapist-program-library", args=[pat.pk])):
+        html = as_alice.get(url).content.decode()
+        bridge_item = html[html.index(f'id="lib-{bridge.pk}"') :].split("</li>")[0]
+        clam_item = html[html.index(f'id="lib-{clam.pk}"') :].split("</li>")[0]
+        assert "In the program" in bridge_item and "Add Glute Bridge" not in bridge_item
+        assert "In the program" not in clam_item and "Add Clamshell" in clam_item
 
 
 def test_a_dosage_change_keeps_history_and_past_adherence(as_alice, pat, program):

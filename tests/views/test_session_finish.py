@@ -38,8 +38,8 @@ def finish(client, session, **overrides):
         (2, "Green light", "carry on with your program"),
         (3, "Amber light", "settled back to your usual level by tomorrow morning"),
         (5, "Amber light", "settled back to your usual level by tomorrow morning"),
-        (6, "Red light", "Your therapist sees this in your record"),
-        (10, "Red light", "Your therapist sees this in your record"),
+        (6, "Red light", "Your therapist will hear about it"),
+        (10, "Red light", "Your therapist will hear about it"),
     ],
 )
 def test_it_shows_the_traffic_light_at_once(as_pat, started, pain, light, words):

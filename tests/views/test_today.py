@@ -80,7 +80,7 @@ def test_it_shows_the_traffic_light_of_today_s_finished_session(as_pat, pat, pat
     session = session_start(patient=pat, client_id=uuid.uuid4(), pain_before=2)
     session_finish(session=session, pain_after=7)
     page = as_pat.get(URL).content.decode()
-    assert "Red light" in page and "Your therapist sees this in your record" in page
+    assert "Red light" in page and "Your therapist will hear about it" in page
 
 
 def test_it_follows_the_clinic_s_own_traffic_light_cut_offs(as_pat, pat, pat_program):

@@ -60,8 +60,13 @@ class ExerciseEntry:
     default_hold_seconds: int | None
     default_times_per_day: int
     default_days_per_week: int
-    default_side: str
+    sided: bool
     dosage_note: str
+
+    @property
+    def default_side(self) -> str:
+        """Each side for a one-sided exercise; no side when both legs work together."""
+        return Side.BOTH if self.sided else Side.NONE
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,12 @@ class _Entry:
             raise self.fail(name, f"{value!r} is not one of {', '.join(choices)}")
         return value
 
+    def yes_no(self, name: str) -> bool:
+        value = self.raw.get(name)
+        if not isinstance(value, bool):
+            raise self.fail(name, f"expected true or false, got {value!r}")
+        return value
+
     def number(self, name: str, dosage: str) -> int:
         value = self.raw.get(name)
         low, high = DOSAGE_RANGES[dosage]
@@ -200,7 +211,7 @@ EXERCISE_FIELDS = {
     "default_sets",
     "default_times_per_day",
     "default_days_per_week",
-    "default_side",
+    "sided",
     "dosage_note",
 }
 
@@ -225,7 +236,7 @@ def _exercise(entry: _Entry, seen: set[str]) -> ExerciseEntry:
         default_hold_seconds=hold,
         default_times_per_day=entry.number("default_times_per_day", "times_per_day"),
         default_days_per_week=entry.number("default_days_per_week", "days_per_week"),
-        default_side=entry.choice("default_side", Side.values),
+        sided=entry.yes_no("sided"),
         dosage_note=entry.text("dosage_note", max_length=_max_length(Exercise, "dosage_note")),
     )
 

@@ -16,6 +16,7 @@ class FlagKind(models.TextChoices):
     STRESS_RISING = "stress_rising", _("Stress rising")
     ADHERENCE_DROP = "adherence_drop", _("Adherence drop")
     GONE_QUIET = "gone_quiet", _("Gone quiet")
+    RED_LIGHT = "red_light", _("Red light after a session")
 
 
 class Severity(models.TextChoices):

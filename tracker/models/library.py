@@ -17,6 +17,8 @@ class Side(models.TextChoices):
     BOTH = "both", _("Both sides")
     LEFT = "left", _("Left")
     RIGHT = "right", _("Right")
+    # Both legs work together or in turn (a bridge, walking): there is no side to name.
+    NONE = "none", _("No side")
 
 
 def dosage_constraints(model_name: str, prefix: str = "") -> list[models.CheckConstraint]:
@@ -151,6 +153,8 @@ class Exercise(TimeStamped):
     )
     default_times_per_day = models.PositiveSmallIntegerField(_("times a day"), default=1)
     default_days_per_week = models.PositiveSmallIntegerField(_("days a week"), default=7)
+    # Done one side at a time ("change legs"); the default side follows: each side, or none.
+    sided = models.BooleanField(_("one side at a time"), default=True)
     default_side = models.CharField(
         _("side"), max_length=8, choices=Side.choices, default=Side.BOTH
     )

@@ -9,6 +9,7 @@ are read as plain values in (patient, day) order and reach the rules as columns.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterable
 from datetime import date
 from itertools import compress
@@ -25,13 +26,19 @@ from tracker.selectors.adherence import adherence_series
 def clinic_thresholds(clinic: Clinic) -> trends.Thresholds:
     """The clinic's tuned thresholds; a bad override keeps its default, the others apply
     (``Clinic.flag_threshold_notices`` names the bad ones for the clinic's admins)."""
-    return thresholds_from_overrides(clinic.flag_thresholds)
+    return thresholds_from_overrides(clinic.flag_thresholds, red_from=clinic.traffic_red_from)
 
 
-def thresholds_from_overrides(overrides: dict[str, Any] | None) -> trends.Thresholds:
+def thresholds_from_overrides(
+    overrides: dict[str, Any] | None, *, red_from: int | None = None
+) -> trends.Thresholds:
     """Thresholds from a clinic's stored overrides, read without the clinic itself: every
-    valid override applies, a bad one keeps its default."""
-    return trends.decode_overrides(overrides).thresholds
+    valid override applies, a bad one keeps its default. ``red_from`` is the clinic's red
+    cut-off of the traffic light: the red-light flag uses the patient's own red."""
+    thresholds = trends.decode_overrides(overrides).thresholds
+    if red_from is None:
+        return thresholds
+    return dataclasses.replace(thresholds, red_light_from=red_from)
 
 
 def patient_windows(

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from tracker.models import Clinic, Exercise, User
+from tracker.models import Clinic, Exercise, Side, User
 from tracker.services.audit import audit_record
 from tracker.services.prescribing import plan_revision_bump_for_exercises
 
@@ -100,4 +100,6 @@ def clinic_exercise_update(
 def _fields(values: ExerciseValues) -> dict[str, object]:
     fields = dict(values.__dict__)
     fields["name"] = values.name.strip()
+    # A clinic's exercise is one-sided unless its therapist says it has no side.
+    fields["sided"] = values.default_side != Side.NONE
     return fields

@@ -324,7 +324,13 @@ def _patients_to_evaluate(ids: Iterable[int]) -> QuerySet[Any]:
     return (
         PatientProfile.objects.filter(pk__in=ids)
         .order_by()
-        .values_list("pk", "clinic_id", "user__timezone", "clinic__flag_thresholds")
+        .values_list(
+            "pk",
+            "clinic_id",
+            "user__timezone",
+            "clinic__flag_thresholds",
+            "clinic__traffic_red_from",
+        )
     )
 
 
@@ -347,10 +353,10 @@ def trends_evaluate_patients(
         return []
     # Each clinic's overrides are decoded once, not once for each of its patients.
     thresholds: dict[int, trends.Thresholds] = {}
-    for _pid, clinic_id, _zone, overrides in rows:
+    for _pid, clinic_id, _zone, overrides, red_from in rows:
         if clinic_id not in thresholds:
-            thresholds[clinic_id] = thresholds_from_overrides(overrides)
-    clinic_of = {pid: clinic_id for pid, clinic_id, _zone, _overrides in rows}
+            thresholds[clinic_id] = thresholds_from_overrides(overrides, red_from=red_from)
+    clinic_of = {pid: clinic_id for pid, clinic_id, *_settings in rows}
     widest = max(t.lookback_days for t in thresholds.values())
     days: dict[int, date] = {}
     adherence_until: dict[int, date] = {}
@@ -358,7 +364,7 @@ def trends_evaluate_patients(
         local_today = {
             zone: timezone.localdate(timezone=ZoneInfo(zone)) for zone in {r[2] for r in rows}
         }
-        todays = {pid: local_today[zone] for pid, _clinic, zone, _overrides in rows}
+        todays = {pid: local_today[zone] for pid, _clinic, zone, *_settings in rows}
         adherence_until = {pid: today - timedelta(days=1) for pid, today in todays.items()}
         # Through everyone's today, and back from the earliest yesterday any of them is judged
         # on: the window itself then says who logged today.

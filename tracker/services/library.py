@@ -52,6 +52,7 @@ def _exercise_values(entry: ExerciseEntry) -> dict[str, object]:
         "default_hold_seconds": entry.default_hold_seconds,
         "default_times_per_day": entry.default_times_per_day,
         "default_days_per_week": entry.default_days_per_week,
+        "sided": entry.sided,
         "default_side": entry.default_side,
         "dosage_note": _translated(entry.dosage_note),
         "is_active": True,

@@ -9,7 +9,8 @@ PRODUCT.md; every number lives in ``Thresholds`` so a clinic can tune it.
 - ``thresholds``: ``Thresholds``, and a clinic's overrides checked and decoded;
 - ``window``: ``PatientWindow`` and the date-ordered columns it holds;
 - ``findings``: ``Finding``, ``FlagKind``, ``Severity``;
-- one module per rule family: ``pain``, ``sleep_stress``, ``adherence``, ``quiet``;
+- one module per rule family: ``pain``, ``sleep_stress``, ``adherence``, ``quiet``,
+  ``red_light``;
 - ``rules``: ``evaluate``, every rule for one day;
 - ``lifecycle``: ``reconcile``, findings to flag actions.
 
@@ -21,10 +22,12 @@ from tracker.trends.findings import Finding, FlagKind, Severity
 from tracker.trends.lifecycle import FlagAction, FlagActionKind, OpenFlag, ResolvedFlag, reconcile
 from tracker.trends.pain import not_settling, pain_rising, pain_spike
 from tracker.trends.quiet import gone_quiet
+from tracker.trends.red_light import red_light
 from tracker.trends.rules import RULES, evaluate
 from tracker.trends.sleep_stress import sleep_worsening, stress_rising
 from tracker.trends.thresholds import (
     ALLOWED,
+    FROM_CLINIC_SETTINGS,
     LOOKBACK_DAYS,
     MAX_WINDOW_DAYS,
     Allowed,
@@ -48,6 +51,7 @@ from tracker.trends.window import (
 
 __all__ = [
     "ALLOWED",
+    "FROM_CLINIC_SETTINGS",
     "LOOKBACK_DAYS",
     "MAX_WINDOW_DAYS",
     "RULES",
@@ -81,6 +85,7 @@ __all__ = [
     "pain_rising",
     "pain_spike",
     "reconcile",
+    "red_light",
     "sleep_worsening",
     "stress_rising",
 ]

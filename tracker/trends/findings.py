@@ -20,6 +20,7 @@ class FlagKind(StrEnum):
     STRESS_RISING = "stress_rising"
     ADHERENCE_DROP = "adherence_drop"
     GONE_QUIET = "gone_quiet"
+    RED_LIGHT = "red_light"
 
 
 class Severity(StrEnum):

@@ -53,6 +53,11 @@ class FlagAction:
     reason: str = ""
 
 
+# Kinds a new finding reopens at once after they cleared: a report the patient was promised
+# is passed on, not a trend that might flap around its threshold.
+NO_REOPEN_COOLDOWN = frozenset({FlagKind.RED_LIGHT})
+
+
 def reconcile(
     open_flags: Mapping[FlagKind, OpenFlag],
     recently_resolved: Mapping[FlagKind, ResolvedFlag],
@@ -64,7 +69,8 @@ def reconcile(
 
     - no open flag and a finding: open it, unless the kind was resolved less than
       ``reopen_cooldown_days`` ago at the same or a higher severity (suppress), or the
-      finding is still pending confirmation (suppress);
+      finding is still pending confirmation (suppress). A red light has no cooldown: each
+      is a session the patient was told their therapist hears about;
     - an open flag and a finding: escalate if the finding is more severe, else update
       the evidence. A flag never de-escalates while open: a little improvement does not
       make a flag the therapist has not looked at yet less worth looking at;
@@ -104,6 +110,7 @@ def reconcile(
             )
         elif (
             resolved is not None
+            and kind not in NO_REOPEN_COOLDOWN
             and (as_of - resolved.resolved_on).days < t.reopen_cooldown_days
             and finding.severity.rank <= resolved.severity.rank
         ):

@@ -9,6 +9,7 @@ from tracker.trends.adherence import adherence_drop
 from tracker.trends.findings import Finding, FlagKind
 from tracker.trends.pain import not_settling, pain_rising, pain_spike
 from tracker.trends.quiet import gone_quiet
+from tracker.trends.red_light import red_light
 from tracker.trends.sleep_stress import sleep_worsening, stress_rising
 from tracker.trends.thresholds import Thresholds
 from tracker.trends.window import PatientWindow, _days_before
@@ -21,6 +22,7 @@ RULES: tuple[Callable[[PatientWindow, Thresholds], Finding | None], ...] = (
     stress_rising,
     adherence_drop,
     gone_quiet,
+    red_light,
 )
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(FlagKind)}

@@ -88,6 +88,14 @@ class Thresholds:
     # Deviation: low waits until (the patient's share of silent days) ** days silent < this.
     quiet_usual_chance: float = 0.001
 
+    # Red light: a session ending with pain at or above `red_light_from` (the clinic's red
+    # cut-off of the traffic light, Clinic.traffic_red_from, never an override) opens a high
+    # flag, which clears after `red_light_days` without one. Off: the patient is told to
+    # mention it at their next visit instead.
+    red_light_flag: bool = True
+    red_light_from: int = 6
+    red_light_days: int = 7
+
     # Flag lifecycle: a resolved kind does not reopen for this many days unless worse.
     reopen_cooldown_days: int = 7
 
@@ -111,6 +119,7 @@ class Thresholds:
             self.settle_max_age_days + self.settle_median_days,
             self.adherence_recent_days + self.adherence_prior_days,
             self.adherence_week_days,
+            self.red_light_days,
         )
 
     @property
@@ -192,8 +201,12 @@ ALLOWED: Mapping[str, Allowed] = {
     "quiet_medium_days": _WINDOW,
     "quiet_high_days": _WINDOW,
     "quiet_usual_chance": Allowed(0, 1),  # a probability
+    "red_light_days": _WINDOW,
     "reopen_cooldown_days": _WAIT,
 }
+
+# Numbers the rules use that a clinic sets elsewhere, not as a flag threshold override.
+FROM_CLINIC_SETTINGS = frozenset({"red_light_from"})
 
 _DEFAULTS: Mapping[str, float | int | bool] = {
     f.name: getattr(Thresholds, f.name) for f in dataclasses.fields(Thresholds)
@@ -245,7 +258,7 @@ class BadOverride(NamedTuple):
 
 def _checked(key: str, raw: object) -> float | int | bool | BadOverride:
     """``raw`` as the value of threshold ``key``, or what is wrong with it."""
-    if key not in _DEFAULTS:
+    if key not in _DEFAULTS or key in FROM_CLINIC_SETTINGS:
         return BadOverride(key, raw, OverrideProblem.UNKNOWN)
     if isinstance(_DEFAULTS[key], bool):
         if isinstance(raw, int | float) and raw in (0, 1):

@@ -131,13 +131,15 @@ def _context(
 ) -> dict[str, Any]:
     program = current_program(patient)
     search_form = ExerciseSearchForm(request.GET)
+    rows = rows if rows is not None else _rows(program)
     context: dict[str, Any] = {
         "patient": patient,
         "program": program,
         "start_form": start_form or _start_form(request, patient),
         "search_form": search_form,
         "results": search_library(request.user, search_form) if program else [],
-        "rows": rows if rows is not None else _rows(program),
+        "in_program": {row.prescription.exercise_id for row in rows},
+        "rows": rows,
         "today": patient.local_today(),
     }
     if program is not None:
@@ -166,10 +168,12 @@ def library_search(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Live search of the library (htmx): the results partial only."""
     patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
     form = ExerciseSearchForm(request.GET)
+    program = current_program(patient)
     context = {
         "patient": patient,
-        "program": current_program(patient),
+        "program": program,
         "results": search_library(request.user, form),
+        "in_program": _exercises_in(program),
         "search_form": form,
     }
     return render(request, partial_or_page(request, TEMPLATE, "library-results"), context)
@@ -221,10 +225,31 @@ def details(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(request, TEMPLATE, _context(request, patient, details_form=form), status=400)
 
 
+def _exercises_in(program: Program | None) -> set[int]:
+    """The exercises in force in the program: the library marks them "In the program"."""
+    if program is None:
+        return set()
+    return set(
+        PrescribedExercise.objects.filter(program=program, valid_to__isnull=True).values_list(
+            "exercise_id", flat=True
+        )
+    )
+
+
 def _prescriptions_response(
-    request: HttpRequest, program: Program, rows: list | None = None
+    request: HttpRequest,
+    program: Program,
+    rows: list | None = None,
+    *,
+    highlight: PrescribedExercise | None = None,
+    added: Exercise | None = None,
 ) -> HttpResponse:
-    """The prescriptions partial for htmx; without htmx the page (with errors) or a redirect."""
+    """The prescriptions partial for htmx; without htmx the page (with errors) or a redirect.
+
+    ``highlight`` is the exercise the therapist should see now (the one just added, or the
+    one already there): the page scrolls to it. ``added`` is the library exercise whose
+    entry now says "In the program" (swapped out of band).
+    """
     patient = program.patient
     if request.htmx:  # type: ignore[attr-defined]
         context = {
@@ -232,10 +257,15 @@ def _prescriptions_response(
             "program": program,
             "rows": rows if rows is not None else _rows(program),
             "today": patient.local_today(),
+            "highlight": highlight.pk if highlight is not None else None,
+            "ex": added,
+            "in_program": {added.pk} if added is not None else set(),
         }
-        return render(request, f"{TEMPLATE}#prescriptions", context)
+        return render(request, "workspace/_program_added.html", context)
     if rows is not None:
         return render(request, TEMPLATE, _context(request, patient, rows=rows), status=400)
+    if highlight is not None:
+        return redirect(f"{_builder_url(patient)}#rx-{highlight.pk}")
     return redirect(_builder_url(patient))
 
 
@@ -247,13 +277,26 @@ def add_exercise(request: HttpRequest, program_id: int, exercise_id: int) -> Htt
     if program.status == Program.Status.COMPLETED:
         messages.error(request, _("This program is completed; start a new one to add exercises."))
         return redirect(_builder_url(program.patient))
-    program_exercise_add(
+    already = next(
+        (p for p in current_prescriptions(program) if p.exercise_id == exercise.pk), None
+    )
+    if already is not None:
+        # Twice in one program is a mistake a therapist would not see (the new row lands
+        # below the fold); a second dosage is a change of the one there.
+        messages.error(
+            request,
+            _("%(name)s is already in the program. Change its dosage there instead.")
+            % {"name": exercise.name},
+        )
+        return _prescriptions_response(request, program, highlight=already, added=exercise)
+    prescription = program_exercise_add(
         program=program,
         exercise=exercise,
         actor=request.user,  # type: ignore[arg-type]
         request=request,
     )
-    return _prescriptions_response(request, program)
+    messages.success(request, _("%(name)s added to the program.") % {"name": exercise.name})
+    return _prescriptions_response(request, program, highlight=prescription, added=exercise)
 
 
 def _edit_refused_response(
