@@ -384,6 +384,8 @@ VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@rehabit.test")
 
 # --- Product defaults -----------------------------------------------------------------------
 REHABIT_DEFAULT_REMINDER_TIME = "18:00"
+# Where links in emails point. `make run` sets it to the address it serves; production sets
+# the public address; the default fits `manage.py runserver` on its usual port.
 REHABIT_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The largest CSV file a clinic admin may upload on the import page. Django keeps a bigger
 # upload in a temporary file until the form refuses it: cap request sizes at the proxy too.
