@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # A target that prints what `make run`'s commands see, appended to the project's Makefile.
-PROBE = "site-url-probe:\n\t@echo \"$$SITE_URL\"\n"
+PROBE = 'site-url-probe:\n\t@echo "$$SITE_URL"\n'
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 
@@ -35,9 +35,7 @@ def test_it_follows_the_port_make_run_serves(tmp_path):
 
 
 def test_it_follows_the_host_too(tmp_path):
-    assert (
-        site_url_seen_by_make_run(tmp_path, "HOST=0.0.0.0", "PORT=9000") == "http://0.0.0.0:9000"
-    )
+    assert site_url_seen_by_make_run(tmp_path, "HOST=0.0.0.0", "PORT=9000") == "http://0.0.0.0:9000"
 
 
 def test_it_defaults_to_port_8000(tmp_path):
