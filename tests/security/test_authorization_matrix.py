@@ -237,7 +237,7 @@ def objects(pat, pia, bob, alice, charlie, pat_program) -> dict[str, Any]:
         "prescribed_id": prescription.pk,
         "exercise_id": own_exercise.pk,
         "slug": next(iter(EXPLANATIONS_BY_SLUG)),
-        "uidb64": "Mg",  # invite-accept: a link that was never sent
+        "uidb64": "MA",  # invite-accept: a link that was never sent (user 0 never exists)
         "token": "not-a-token",
         "therapist_id": bob.pk,  # two-factor reset: a therapist of the Demo Clinic
         "request_id": deletion_request_create(patient=pat).pk,  # pat asked to delete their data
