@@ -129,9 +129,9 @@ def accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     session, nor set a password while they are still signed in.
     """
     signed_in = request.user
-    if signed_in.is_authenticated and signed_in.pk == _link_user_id(uidb64):
-        if signed_in.is_patient:  # type: ignore[union-attr]
-            return redirect("patient-today")
+    invited_is_signed_in = signed_in.is_authenticated and signed_in.pk == _link_user_id(uidb64)
+    if invited_is_signed_in and signed_in.is_patient:  # type: ignore[union-attr]
+        return redirect("patient-today")
     user = invite_user_from_link(uidb64, token)
     if user is None:
         return render(request, "accounts/invite_accept.html", {"valid": False}, status=404)
