@@ -182,6 +182,17 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Wrong sign-in codes count too (accounts.views.two_factor); what was typed is not kept.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
+# --- Password reset ---------------------------------------------------------------------------
+# Requests for a reset link are counted in Django's cache over one window: a few per email
+# (a patient who asks again because the first mail is slow still gets one), more per address
+# (a clinic's patients may share one). Past the email's limit the page answers exactly as
+# usual and sends nothing, so it says nothing about whether the account exists; past the
+# address's limit it asks to wait. PASSWORD_RESET_TIMEOUT (Django's default, 3 days) also
+# bounds invitation links (tracker.services.invites), so it stays as it is.
+REHABIT_PASSWORD_RESET_PER_EMAIL = 3
+REHABIT_PASSWORD_RESET_PER_ADDRESS = 20
+REHABIT_PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
 # --- Two-factor sign-in (django-otp) --------------------------------------------------------
 # An authenticator app (TOTP) plus single-use recovery codes. A code is accepted once (the
 # device remembers the last time step it took) and one step either side of now, so a phone
