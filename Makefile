@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails point at the server `make run` starts, on whatever port it serves; a
+# SITE_URL already in the environment (production's public address) wins.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 # Development and tests run with DEBUG on; production leaves it off (see README).
 export DEBUG ?= 1

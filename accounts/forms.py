@@ -1,9 +1,10 @@
-"""Forms of two-factor sign-in. They check the shape of what was typed; whether a code is
-right is for tracker.services.two_factor, which the views call."""
+"""Forms of signing in and two-factor sign-in. They check the shape of what was typed;
+whether a code is right is for tracker.services.two_factor, which the views call."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,19 @@ from tracker.services.two_factor import code_normalize, is_app_code, is_recovery
 from workspace.forms import WorkspaceForm
 
 CODE_MAX_LENGTH = 32  # generous for spaces and dashes; the code itself is 6 or 10 characters
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with an error that gets the case rule right: emails match in any
+    case (tracker.models.people), passwords exactly."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That email and password do not match. Check the password: capital letters "
+            "count there (not in the email)."
+        ),
+    }
 
 
 class SignInCodeForm(forms.Form):

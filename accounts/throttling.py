@@ -1,4 +1,6 @@
 """Login throttling on top of django-axes: two limits, case-insensitive emails, a kind page.
+Password reset requests are counted in Django's cache (no login is attempted, so axes does
+not see them).
 
 Axes counts failures for each set in AXES_LOCKOUT_PARAMETERS but compares them all with one
 AXES_FAILURE_LIMIT. We want a tighter limit per account and address than per account alone
@@ -7,15 +9,21 @@ AXES_FAILURE_LIMIT. We want a tighter limit per account and address than per acc
 
 from __future__ import annotations
 
+import hashlib
 import math
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from tracker.network import client_ip
 
 
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -61,4 +69,53 @@ def lockout_response(
     )
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+# --- Password reset requests -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResetAllowance:
+    address_ok: bool
+    email_ok: bool
+
+
+def _count(key: str, window: timedelta) -> int:
+    """One more request under ``key``; the count lives for one window from the first."""
+    cache.add(key, 0, timeout=int(window.total_seconds()))
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the first of a new window
+        cache.set(key, 1, timeout=int(window.total_seconds()))
+        return 1
+
+
+def password_reset_allowance(request: HttpRequest, email: str) -> ResetAllowance:
+    """Count a request for a reset link, per address and per (case-insensitive) email.
+
+    The email is hashed into the key: the cache holds no addresses in the clear.
+    """
+    window = settings.REHABIT_PASSWORD_RESET_WINDOW
+    address = client_ip(request) or "unknown"
+    per_address = _count(f"password-reset:address:{address}", window)
+    if per_address > settings.REHABIT_PASSWORD_RESET_PER_ADDRESS:
+        return ResetAllowance(address_ok=False, email_ok=False)
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    per_email = _count(f"password-reset:email:{digest}", window)
+    return ResetAllowance(
+        address_ok=True, email_ok=per_email <= settings.REHABIT_PASSWORD_RESET_PER_EMAIL
+    )
+
+
+def password_reset_wait_response(request: HttpRequest) -> HttpResponse:
+    """Too many requests from this address: the same kind page as a login lockout."""
+    window = settings.REHABIT_PASSWORD_RESET_WINDOW
+    response = render(
+        request,
+        "registration/password_reset_wait.html",
+        {"cooloff_minutes": math.ceil(window.total_seconds() / 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(int(window.total_seconds()))
     return response

@@ -1,4 +1,5 @@
-"""Signing in and out, invites, and two-factor sign-in; the role-aware home and health check.
+"""Signing in and out, forgotten and changed passwords, invites, and two-factor sign-in; the
+role-aware home and health check.
 
 The invite and two-factor pages a therapist uses sit in the workspace under /clinic/.
 """
@@ -6,7 +7,7 @@ The invite and two-factor pages a therapist uses sit in the workspace under /cli
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.views import common, invites, two_factor
+from accounts.views import common, invites, passwords, two_factor
 
 clinic_urlpatterns = [
     path("patients/invite/", invites.invite, name="therapist-invite"),
@@ -40,6 +41,23 @@ urlpatterns = [
     path("login/code/", two_factor.sign_in_code, name="login-two-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", common.healthz, name="healthz"),
+    path("password/reset/", passwords.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password/reset/sent/",
+        passwords.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        passwords.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
+    path("password/change/", passwords.PasswordChangeView.as_view(), name="password-change"),
     path("invite/<uidb64>/<token>/", invites.accept, name="invite-accept"),
     path("clinic/", include(clinic_urlpatterns)),
 ]

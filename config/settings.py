@@ -182,6 +182,17 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Wrong sign-in codes count too (accounts.views.two_factor); what was typed is not kept.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
+# --- Password reset ---------------------------------------------------------------------------
+# Requests for a reset link are counted in Django's cache over one window: a few per email
+# (a patient who asks again because the first mail is slow still gets one), more per address
+# (a clinic's patients may share one). Past the email's limit the page answers exactly as
+# usual and sends nothing, so it says nothing about whether the account exists; past the
+# address's limit it asks to wait. PASSWORD_RESET_TIMEOUT (Django's default, 3 days) also
+# bounds invitation links (tracker.services.invites), so it stays as it is.
+REHABIT_PASSWORD_RESET_PER_EMAIL = 3
+REHABIT_PASSWORD_RESET_PER_ADDRESS = 20
+REHABIT_PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
 # --- Two-factor sign-in (django-otp) --------------------------------------------------------
 # An authenticator app (TOTP) plus single-use recovery codes. A code is accepted once (the
 # device remembers the last time step it took) and one step either side of now, so a phone
@@ -399,6 +410,8 @@ VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@rehabit.test")
 
 # --- Product defaults -----------------------------------------------------------------------
 REHABIT_DEFAULT_REMINDER_TIME = "18:00"
+# Where links in emails point. `make run` sets it to the address it serves; production sets
+# the public address; the default fits `manage.py runserver` on its usual port.
 REHABIT_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The largest CSV file a clinic admin may upload on the import page. Django keeps a bigger
 # upload in a temporary file until the form refuses it: cap request sizes at the proxy too.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.models import RATING_MAX, RATING_MIN, SLEEP_HOURS_CHOICES, Symptom
 from tracker.models.library import MAX_TIMES_PER_DAY
 from tracker.services.logbook import CheckinValues, LogDetails
+from tracker.timezones import timezone_choices
 
 RATING_CHOICES = [(n, str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
 RATING_ERRORS = {
@@ -42,17 +43,6 @@ def rating_field(label: str, *, required: bool = True) -> forms.TypedChoiceField
         widget=forms.RadioSelect,
         error_messages=RATING_ERRORS,
     )
-
-
-@cache
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        name
-        for name in zoneinfo.available_timezones()
-        # Legacy aliases ("US/Eastern", "Etc/GMT+5") confuse more than they help on a list.
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")) or name == "UTC"
-    )
-    return [(name, name.replace("_", " ")) for name in names]
 
 
 class DayForm(forms.Form):
@@ -227,12 +217,12 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, current_timezone: str = "UTC", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = timezone_choices()
-        if current_timezone not in dict(choices):
-            # A zone set elsewhere (an alias, say) stays selectable, so saving other settings
-            # never fails on it.
-            choices = [(current_timezone, current_timezone), *choices]
-        self.fields["timezone"].choices = choices  # type: ignore[attr-defined]
+        # The patient's own zone first: the one their phone detected, or the one they chose.
+        # A zone set elsewhere (an alias, say) stays selectable under its own name, so saving
+        # other settings never fails on it.
+        self.fields["timezone"].choices = timezone_choices(  # type: ignore[attr-defined]
+            first=current_timezone, first_label=_("Your time zone")
+        )
 
 
 class TimezoneDetectForm(forms.Form):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date
-from functools import cache
 from typing import Any
 
 from django import forms
@@ -26,6 +24,7 @@ from tracker.selectors.flags import FlagFilters
 from tracker.services.clinic_library import ExerciseValues
 from tracker.services.importer import COLUMNS_BY_FILE, file_is_empty, missing_columns
 from tracker.services.prescribing import DosageSpec, prescription_version
+from tracker.timezones import timezone_choices
 
 WEEKDAY_CHOICES = [
     (0, _("Mon")),
@@ -37,14 +36,6 @@ WEEKDAY_CHOICES = [
     (6, _("Sun")),
 ]
 AMOUNT_CHOICES = [("reps", _("reps")), ("hold", _("seconds hold"))]
-
-
-@cache
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        tz for tz in zoneinfo.available_timezones() if "/" in tz and not tz.startswith("Etc/")
-    )
-    return [(tz, tz.replace("_", " ")) for tz in [*names, "UTC"]]
 
 
 class WorkspaceForm(forms.Form):
@@ -439,6 +430,11 @@ class InviteForm(WorkspaceForm):
     def __init__(self, *args: Any, therapists: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["therapist"].queryset = therapists  # type: ignore[attr-defined]
+        # The therapist's own zone first: most patients live where their clinic is.
+        own = self.initial.get("timezone")
+        self.fields["timezone"].choices = timezone_choices(  # type: ignore[attr-defined]
+            first=own, first_label=_("Same as yours")
+        )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

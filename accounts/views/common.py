@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
 from accounts import sign_in
+from accounts.forms import LoginForm
 
 
 @login_required
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    form_class = LoginForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()

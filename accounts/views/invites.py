@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -108,19 +110,47 @@ def revoke(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect_after_post(request, reverse("therapist-record", args=[patient.pk]))
 
 
+def _link_user_id(uidb64: str) -> int | None:
+    try:
+        return int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 @never_cache
 @sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """The patient's link from the email: choose a password, then straight to Today."""
+    """The patient's link from the email: choose a password, then straight to Today.
+
+    The link is used up once the password is set, so the invited patient who opens it again
+    (a reload, the email clicked twice) is simply taken to Today. Someone else signed in on
+    this browser is asked before being signed out: the link must not silently end their
+    session, nor set a password while they are still signed in.
+    """
+    signed_in = request.user
+    invited_is_signed_in = signed_in.is_authenticated and signed_in.pk == _link_user_id(uidb64)
+    if invited_is_signed_in and signed_in.is_patient:  # type: ignore[union-attr]
+        return redirect("patient-today")
     user = invite_user_from_link(uidb64, token)
     if user is None:
         return render(request, "accounts/invite_accept.html", {"valid": False}, status=404)
+    if signed_in.is_authenticated:
+        if request.method == "POST" and request.POST.get("switch_account"):
+            logout(request)
+            return redirect(request.path)
+        return render(
+            request,
+            "accounts/invite_switch.html",
+            {"signed_in_as": signed_in, "invitee": user},
+            status=409 if request.method == "POST" else 200,
+        )
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         invite_accept(user=user, password=form.cleaned_data["new_password1"], request=request)
         login(request, user, backend=DEFAULT_BACKEND)
         messages.success(request, _("Welcome! Your password is set."))
+        # Post/redirect/get: the address bar shows Today, and a reload reloads Today.
         return redirect("patient-today")
     return render(
         request,

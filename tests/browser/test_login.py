@@ -48,4 +48,13 @@ def test_it_says_so_when_the_password_is_wrong(phone, demo_clinic):
     phone.get_by_label("Email").fill(DEMO_PATIENT)
     phone.get_by_label("Password").fill("not-the-password")
     phone.get_by_role("button", name="Log in").click()
-    expect(phone.get_by_role("alert")).to_contain_text("correct email")
+    expect(phone.get_by_role("alert")).to_contain_text("email and password do not match")
+
+
+def test_it_offers_a_new_password_to_whoever_forgot_it(phone, demo_clinic):
+    phone.goto("/login/")
+    phone.get_by_role("link", name="Forgot your password?").click()
+    expect(phone.get_by_role("heading", name="Forgot your password?")).to_be_visible()
+    phone.get_by_label("Email").fill(DEMO_PATIENT)
+    phone.get_by_role("button", name="Send me a link").click()
+    expect(phone.get_by_role("heading", name="Check your email")).to_be_visible()

@@ -106,6 +106,13 @@ MATRIX: dict[str, Case] = {
     "logout":                     post(REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),  # noqa: E501
     "healthz":                     get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "invite-accept":               get(NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
+    # Forgotten passwords: open to anyone, the same pages whoever asks (no account is revealed)
+    "password-reset":              get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
+    "password-reset-done":         get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
+    "password-reset-confirm":      get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
+    "password-reset-complete":     get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
+    # Changing one's own password: anyone logged in
+    "password-change":             get(LOGIN,     OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "patient-offline":             get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "patient-manifest":            get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "service-worker":              get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
@@ -237,8 +244,8 @@ def objects(pat, pia, bob, alice, charlie, pat_program) -> dict[str, Any]:
         "prescribed_id": prescription.pk,
         "exercise_id": own_exercise.pk,
         "slug": next(iter(EXPLANATIONS_BY_SLUG)),
-        "uidb64": "Mg",  # invite-accept: a link that was never sent
-        "token": "not-a-token",
+        "uidb64": "MA",  # invite-accept: a link that was never sent (user 0 never exists)
+        "token": "not-a-token",  # invite-accept and password-reset-confirm: a bad token
         "therapist_id": bob.pk,  # two-factor reset: a therapist of the Demo Clinic
         "request_id": deletion_request_create(patient=pat).pk,  # pat asked to delete their data
     }

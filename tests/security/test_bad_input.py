@@ -35,12 +35,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError, connection, models, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given
@@ -551,6 +554,42 @@ TABLE: dict[str, Endpoint] = {
         fresh_client=True,
     ),
     "logout": Endpoint("pat", lambda w: {"next": NEXT}, fresh_client=True),
+    # Forgotten and changed passwords: whatever arrives, no 500 and no account revealed
+    "password-reset": Endpoint(
+        "anonymous",
+        lambda w: {
+            "email": Field(
+                one_of(w.pat.user.email, w.pat.user.email.upper(), "nobody@x.test"),
+                st.one_of(one_of("a@b", "@x.test", "pat@patient.test\x00", LONG + "@x.test"), JUNK),  # noqa: E501
+            ),
+        },
+        fresh_client=True,
+    ),
+    "password-reset-confirm": Endpoint(
+        "anonymous",
+        lambda w: {"new_password1": PASSWORDS, "new_password2": PASSWORDS},
+        fresh_client=True,
+        # The emailed link first: Django keeps its token in the session and answers the form
+        # on <uidb64>/set-password/.
+        first=lambda client, w: client.get(password_reset_path(w.pat.user)),
+        kwargs=lambda w: st.fixed_dictionaries({
+            "uidb64": one_of(urlsafe_base64_encode(force_bytes(w.pat.user.pk)), "MA", "-", "%00"),
+            "token": one_of("set-password", "x-y", "0" * 200),
+        }),
+        writes={User: May(change=is_pat_user)},
+        pages=lambda w: [reverse("login")],
+    ),
+    "password-change": Endpoint(
+        "pat",
+        lambda w: {
+            "old_password": PASSWORDS,
+            "new_password1": PASSWORDS,
+            "new_password2": PASSWORDS,
+        },
+        fresh_client=True,
+        writes={User: May(change=is_pat_user)},
+        pages=patient_pages,
+    ),
     "login-two-factor": Endpoint(
         "anonymous",
         lambda w: {
@@ -1200,6 +1239,12 @@ def draw_request(
     return Request(
         url, lambda c: c.post(url, encoded, content_type=form_type, **headers), described
     )
+
+
+def password_reset_path(user: User) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("password-reset-confirm", kwargs={"uidb64": uidb64, "token": token})
 
 
 def client_as(persona: str, w: World) -> Client:

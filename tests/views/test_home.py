@@ -29,7 +29,11 @@ def test_it_logs_in_by_email_without_regard_to_case(client, pat):
 def test_it_shows_an_error_for_a_wrong_password(client, pat):
     response = client.post(reverse("login"), {"username": pat.user.email, "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct email address and password" in response.content.decode()
+    page = response.content.decode()
+    assert "That email and password do not match." in page
+    # Emails match in any case (the test above): the error must not suggest otherwise.
+    assert "case-sensitive" not in page
+    assert "capital letters count there (not in the email)" in page
 
 
 def test_it_answers_the_health_check_without_login(client, db):

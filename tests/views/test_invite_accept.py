@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,3 +100,54 @@ def test_a_tampered_link_does_not_work(client, invited):
     path = link_path(mail.outbox[-1])
     assert client.get(path[:-3] + "xx/").status_code == 404
     assert client.get("/invite/bm90LWFuLWlk/abc-def/").status_code == 404
+
+
+def test_after_accepting_the_address_bar_shows_today(client, invited):
+    response = client.post(
+        link_path(mail.outbox[-1]),
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("patient-today"), 302)]
+    assert response.request["PATH_INFO"] == reverse("patient-today")
+
+
+def test_reopening_the_link_once_accepted_goes_to_today(client, invited):
+    path = link_path(mail.outbox[-1])
+    accept(client, path)
+    response = client.get(path)  # a reload, or the email's link clicked again
+    assert response.status_code == 302 and response.url == reverse("patient-today")
+
+
+def test_signed_in_as_someone_else_it_asks_before_switching(client, alice, invited):
+    path = link_path(mail.outbox[-1])
+    client.force_login(alice)
+    page = client.get(path)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f"You are signed in as {alice.email}." in text
+    assert "Sign out and continue as the invited person?" in text
+    assert "Nora" not in text  # the invitee is not named to whoever holds the browser
+    # A password sent without switching sets nothing.
+    assert accept(client, path).status_code == 409
+    invited.refresh_from_db()
+    assert invited.invite_accepted_at is None
+    assert client.get(reverse("therapist-caseload")).status_code == 200  # still alice
+
+
+def test_switching_signs_out_and_shows_the_invitation(client, alice, invited):
+    path = link_path(mail.outbox[-1])
+    client.force_login(alice)
+    response = client.post(path, {"switch_account": "1"})
+    assert response.status_code == 302 and response.url == path
+    assert "_auth_user_id" not in client.session
+    assert "Welcome, Nora Quinn" in client.get(path).content.decode()
+    assert accept(client, path).url == reverse("patient-today")
+
+
+def test_signed_in_as_someone_else_a_used_link_still_no_longer_works(client, pat, invited):
+    path = link_path(mail.outbox[-1])
+    accept(client, path)
+    other = Client()
+    other.force_login(pat.user)
+    assert other.get(path).status_code == 404
