@@ -114,4 +114,9 @@ def test_it_keeps_the_console_clean_through_htmx_actions(laptop: Page, alice, pa
     expect(laptop).to_have_url(re.compile(r"days=28"))
     laptop.wait_for_load_state("networkidle")
     screenshot(laptop, "therapist-record-after-swaps-1366")
+    laptop.locator(".nav-menu > summary").click()  # the navigation's Clinic menu
+    laptop.get_by_role("link", name="Overview").click()
+    expect(laptop.get_by_role("heading", name="Background jobs")).to_be_visible()
     assert problems == []
+    icon = laptop.request.get("/favicon.ico")  # what a browser asks for on its own
+    assert icon.ok and icon.headers["content-type"] == "image/png"

@@ -82,3 +82,22 @@ def dosage_of_log(log: Any) -> str:
     if sets and amount:
         return f"{sets} × {amount}"
     return amount or (_("%(n)s sets") % {"n": sets} if sets else "")
+
+
+# The pages under the navigation's Clinic menu: the menu reads as current on any of them.
+CLINIC_PAGES = frozenset(
+    {
+        "therapist-clinic",
+        "therapist-import",
+        "therapist-notification-problems",
+        "therapist-deletion-requests",
+        "therapist-security",
+        "therapist-audit",
+        "therapist-two-factor",
+    }
+)
+
+
+@register.filter
+def is_clinic_page(url_name: str | None) -> bool:
+    return url_name in CLINIC_PAGES

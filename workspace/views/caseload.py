@@ -71,15 +71,15 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "rows": result.rows,
         "query": _query_without_page(request),
     }
-    if request.user.is_clinic_admin:  # type: ignore[union-attr]
+    # Shown on the whole page only, not in the navigation, so other pages pay no query.
+    if request.user.is_clinic_admin and not request.htmx:  # type: ignore[union-attr,attr-defined]
+        # Only an alert while the jobs are stale; the heartbeat is on the Clinic page.
         context["background"] = background_status()
-        if not request.htmx:  # type: ignore[attr-defined]
-            # Shown here, not in the navigation, so other pages pay no query for it.
-            context["deletion_requests_waiting"] = deletion_requests_pending_count(
-                request.user.clinic_id  # type: ignore[union-attr]
-            )
-            # The evaluation goes on without a bad override, so its admins are told here.
-            context["threshold_notices"] = request.user.clinic.flag_threshold_notices()  # type: ignore[union-attr]
+        context["deletion_requests_waiting"] = deletion_requests_pending_count(
+            request.user.clinic_id  # type: ignore[union-attr]
+        )
+        # The evaluation goes on without a bad override, so its admins are told here.
+        context["threshold_notices"] = request.user.clinic.flag_threshold_notices()  # type: ignore[union-attr]
     return render(request, partial_or_page(request, template, "results"), context)
 
 

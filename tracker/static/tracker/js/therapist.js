@@ -38,3 +38,22 @@ window.addEventListener("pageshow", () => {
     }
   }
 });
+
+// An open menu (the navigation's Clinic menu, a record's exports) closes on a click
+// elsewhere or on Escape, as a menu does.
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.menu[open]")) {
+    if (!menu.contains(event.target)) {
+      menu.open = false;
+    }
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") {
+    return;
+  }
+  for (const menu of document.querySelectorAll("details.menu[open]")) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
