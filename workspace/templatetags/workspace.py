@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from tracker.models import Symptom
 from tracker.selectors.flags import open_flag_count
+from workspace.flag_trend import flag_trend
 
 register = template.Library()
 
@@ -101,3 +102,9 @@ CLINIC_PAGES = frozenset(
 @register.filter
 def is_clinic_page(url_name: str | None) -> bool:
     return url_name in CLINIC_PAGES
+
+
+@register.inclusion_tag("workspace/_flag_trend.html")
+def flag_trend_of(flag: Any) -> dict[str, Any]:
+    """The flag's key number then and now, with an arrow, beside its heading."""
+    return {"trend": flag_trend(flag.kind, flag.evidence), "escalated": bool(flag.escalated_at)}
