@@ -108,3 +108,19 @@ def is_clinic_page(url_name: str | None) -> bool:
 def flag_trend_of(flag: Any) -> dict[str, Any]:
     """The flag's key number then and now, with an arrow, beside its heading."""
     return {"trend": flag_trend(flag.kind, flag.evidence), "escalated": bool(flag.escalated_at)}
+
+
+@register.simple_tag(takes_context=True)
+def patient_zone(context: template.Context, patient: Any) -> str:
+    """The patient's time zone as a place ("Denver"), when it is not the therapist's.
+
+    The record's and the flags' dates are the patient's own calendar days (a session on
+    6 Dec in Denver may still be 5 Dec in London), so they say whose days they are when
+    the two zones differ; otherwise nothing is added.
+    """
+    request = context.get("request")
+    therapist_zone = getattr(getattr(request, "user", None), "timezone", None)
+    zone = patient.timezone
+    if not zone or zone == therapist_zone:
+        return ""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
