@@ -5,6 +5,7 @@ from django.urls import path
 from workspace.views import (
     audit,
     caseload,
+    clinic,
     data_rights,
     imports,
     library,
@@ -14,6 +15,7 @@ from workspace.views import (
 
 urlpatterns = [
     path("caseload/", caseload.caseload, name="therapist-caseload"),
+    path("overview/", clinic.clinic, name="therapist-clinic"),
     path("flags/", caseload.flags, name="therapist-flags"),
     path("flags/<int:flag_id>/review/", caseload.flag_review, name="therapist-flag-review"),
     path("patients/<int:patient_id>/", record.record, name="therapist-record"),

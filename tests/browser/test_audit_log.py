@@ -23,6 +23,7 @@ def test_an_admin_finds_the_failed_sign_ins_on_a_colleague_s_account(laptop: Pag
     log_in(laptop, colleague.email, "not the password")  # someone guessing
     log_in(laptop, admin.email, PASSWORD)
     laptop.goto(f"/clinic/patients/{patient.pk}/")
+    laptop.get_by_role("navigation", name="Main").get_by_text("Clinic").click()  # its menu
     laptop.get_by_role("link", name="Audit log").click()
     expect(laptop.get_by_role("heading", name="Audit log")).to_be_visible()
     rows = laptop.locator("#audit-results tbody tr")

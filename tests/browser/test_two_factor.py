@@ -21,6 +21,7 @@ def test_it_sets_up_two_factor_and_logs_in_with_a_code(phone, demo_clinic):  # n
     messages = watch_for_violations(phone)
     log_in(phone, DEMO_THERAPIST)
     expect(phone.get_by_role("heading", name="Caseload")).to_be_visible()
+    phone.get_by_role("navigation", name="Main").get_by_text("Clinic").click()  # its menu
     phone.get_by_role("link", name="Two-factor").click()
     phone.get_by_role("button", name="Set up two-factor sign-in").click()
     expect(phone.locator(".qr svg")).to_be_visible()

@@ -135,9 +135,12 @@ MATRIX: dict[str, Case] = {
     "patient-deletion-request":   post(LOGIN,     REDIRECT,  REDIRECT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, data=lambda o: {"confirm": "on"}),  # noqa: E501
     "patient-deletion-cancel":    post(LOGIN,     REDIRECT,  REDIRECT,  NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     # The therapist's workspace, clinic-wide pages: charlie sees his own clinic there
+    # The site's icon, for browsers that ask /favicon.ico: anyone, like the static file
+    "favicon":                     get(301,       301,       301,       301,       301,       301),  # noqa: E501
     "therapist-caseload":          get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     "therapist-flags":             get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     "therapist-invite":            get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
+    "therapist-clinic":            get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     "therapist-library":           get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     "therapist-exercise-new":      get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        OK),  # noqa: E501
     # Each therapist's own two-factor sign-in (empty posts: nothing to confirm, disable or renew)

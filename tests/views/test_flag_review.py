@@ -76,3 +76,13 @@ def test_it_is_404_for_a_patient_and_refuses_get(client, pat, alice):
     flag = make_flag(pat)
     assert login(client, pat.user).post(url(flag), {"action": "resolve"}).status_code == 404
     assert login(client, alice).get(url(flag)).status_code == 405
+
+
+def test_it_says_acknowledged_once_when_the_button_is_sent_twice(as_alice, pat):
+    flag = make_flag(pat)
+    as_alice.post(url(flag), {"action": "acknowledge", "note": "Called her."})
+    response = as_alice.post(
+        url(flag), {"action": "acknowledge", "note": "Called her."}, follow=True
+    )
+    assert response.content.decode().count("acknowledged.") == 1
+    assert FlagEvent.objects.filter(flag=flag, action="acknowledged").count() == 1

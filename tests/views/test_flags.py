@@ -18,12 +18,22 @@ def test_it_lists_open_and_acknowledged_flags_with_their_sentence(as_alice, pat,
     assert "Quiet for 3 days." not in page
 
 
-def test_it_puts_unacknowledged_and_severe_flags_first(as_alice, pat, pia):
+def test_it_sorts_by_severity_then_unacknowledged_first(as_alice, pat, pia):
     make_flag(pat, "sleep_worsening", "low", summary="LOW-ONE")
     make_flag(pia, "pain_spike", "high", status="acknowledged", summary="HIGH-SEEN")
     make_flag(pia, "pain_rising", "medium", summary="MEDIUM-NEW")
+    make_flag(pat, "pain_rising", "medium", status="acknowledged", summary="MEDIUM-SEEN")
     page = as_alice.get(URL).content.decode()
-    assert page.index("MEDIUM-NEW") < page.index("LOW-ONE") < page.index("HIGH-SEEN")
+    order = ["HIGH-SEEN", "MEDIUM-NEW", "MEDIUM-SEEN", "LOW-ONE"]
+    assert sorted(order, key=page.index) == order
+
+
+def test_it_shows_each_flag_s_figure_then_and_now(as_alice, pat):
+    flag = make_flag(pat, "pain_rising", "high")
+    flag.evidence = {"values": {"pain_mean": 6.1, "baseline_pain_mean": 3.4}}
+    flag.save(update_fields=["evidence"])
+    page = as_alice.get(URL).content.decode()
+    assert "pain 3.4 → 6.1" in page and ">up</span>" in page
 
 
 def test_it_filters_by_severity_and_kind(as_alice, pat, pia):

@@ -120,3 +120,35 @@ def test_its_query_count_does_not_grow_with_patients_or_history(client, clinic, 
     with CaptureQueriesContext(connection) as many:
         assert client.get(url(first), {"days": 90}).status_code == 200
     assert len(few) == len(many), (len(few), len(many))
+
+
+def test_it_marks_a_session_that_has_the_patient_s_note(as_alice, history):
+    page = as_alice.get(url(history)).content.decode()
+    assert "has a note from the patient" not in page
+    session = history.sessions.order_by("-local_date").first()
+    session.notes = "Knee clicked on the stairs."
+    session.save(update_fields=["notes"])
+    page = as_alice.get(url(history)).content.decode()
+    assert page.count("has a note from the patient") == 1
+
+
+def test_it_says_whose_dates_they_are_when_the_patient_lives_elsewhere(as_alice, alice, pat):
+    alice.timezone = "Europe/London"
+    alice.save(update_fields=["timezone"])
+    pat.user.timezone = "America/Denver"
+    pat.user.save(update_fields=["timezone"])
+    make_flag(pat)
+    page = as_alice.get(url(pat)).content.decode()
+    assert page.count("(Denver time)") == 3  # check-ins, sessions, flags
+    flags = as_alice.get(reverse("therapist-flags")).content.decode()
+    assert "(Denver time)" in flags
+    window = as_alice.get(url(pat) + "?days=28", headers={"HX-Request": "true"})
+    assert window.content.decode().count("(Denver time)") == 2
+
+
+def test_it_adds_no_zone_when_the_patient_lives_in_the_therapist_s(as_alice, alice, pat):
+    pat.user.timezone = alice.timezone
+    pat.user.save(update_fields=["timezone"])
+    make_flag(pat)
+    assert "time)" not in as_alice.get(url(pat)).content.decode()
+    assert "time)" not in as_alice.get(reverse("therapist-flags")).content.decode()

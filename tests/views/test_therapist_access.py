@@ -31,6 +31,7 @@ ADMIN_ONLY = {
 # Pages about no particular record: another clinic's therapist sees their own clinic there.
 CLINIC_WIDE = {
     "therapist-caseload",
+    "therapist-clinic",
     "therapist-flags",
     "therapist-invite",
     "therapist-library",

@@ -33,7 +33,8 @@ def _in_scope(user: User, whole_clinic: bool) -> QuerySet[Flag]:
 
 
 def flag_inbox(user: User, filters: FlagFilters, page_number: str | int | None = 1) -> Page:
-    """Flags newest-first within severity; open and acknowledged ones unless asked otherwise."""
+    """Flags by severity, then unacknowledged first, then newest; open and acknowledged ones
+    unless asked otherwise."""
     flags = _in_scope(user, filters.whole_clinic).select_related(
         "patient__user", "patient__therapist", "acknowledged_by", "resolved_by"
     )
@@ -54,12 +55,13 @@ def flag_inbox(user: User, filters: FlagFilters, page_number: str | int | None =
         default=Value(0),
         output_field=IntegerField(),
     )
-    # Unacknowledged before acknowledged, then the most severe, then the newest.
+    # The most severe first, so an acknowledged high flag stays above new low ones; within a
+    # severity the unacknowledged before the acknowledged, then the newest.
     unseen_first = Case(
         When(status=Flag.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     flags = flags.annotate(rank=rank, unseen=unseen_first).order_by(
-        "unseen", "-rank", "-opened_at", "-id"
+        "-rank", "unseen", "-opened_at", "-id"
     )
     return Paginator(flags, PAGE_SIZE).get_page(page_number)
 

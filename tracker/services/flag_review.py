@@ -37,11 +37,16 @@ def _event(flag: Flag, *, action: str, actor: User, note: str) -> FlagEvent:
 def flag_acknowledge(
     *, flag: Flag, therapist: User, note: str = "", request: HttpRequest | None = None
 ) -> Flag:
-    """Mark an open flag as seen. Acknowledging twice changes nothing the second time."""
+    """Mark an open flag as seen. Acknowledging twice changes nothing the second time.
+
+    A double click, or two therapists at once, send the same acknowledgement twice: the
+    row lock makes the second wait, and it then finds the flag acknowledged and writes
+    neither a second history row nor a second audit event.
+    """
     flag = _locked(flag)
     if flag.status == Flag.Status.RESOLVED:
         raise ValidationError(_("This flag has already been resolved."))
-    if flag.status == Flag.Status.ACKNOWLEDGED and not note:
+    if flag.status == Flag.Status.ACKNOWLEDGED:
         return flag
     flag.status = Flag.Status.ACKNOWLEDGED
     flag.acknowledged_by = therapist

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from tracker.models import Symptom
 from tracker.selectors.flags import open_flag_count
+from workspace.flag_trend import flag_trend
 
 register = template.Library()
 
@@ -82,3 +83,44 @@ def dosage_of_log(log: Any) -> str:
     if sets and amount:
         return f"{sets} × {amount}"
     return amount or (_("%(n)s sets") % {"n": sets} if sets else "")
+
+
+# The pages under the navigation's Clinic menu: the menu reads as current on any of them.
+CLINIC_PAGES = frozenset(
+    {
+        "therapist-clinic",
+        "therapist-import",
+        "therapist-notification-problems",
+        "therapist-deletion-requests",
+        "therapist-security",
+        "therapist-audit",
+        "therapist-two-factor",
+    }
+)
+
+
+@register.filter
+def is_clinic_page(url_name: str | None) -> bool:
+    return url_name in CLINIC_PAGES
+
+
+@register.inclusion_tag("workspace/_flag_trend.html")
+def flag_trend_of(flag: Any) -> dict[str, Any]:
+    """The flag's key number then and now, with an arrow, beside its heading."""
+    return {"trend": flag_trend(flag.kind, flag.evidence), "escalated": bool(flag.escalated_at)}
+
+
+@register.simple_tag(takes_context=True)
+def patient_zone(context: template.Context, patient: Any) -> str:
+    """The patient's time zone as a place ("Denver"), when it is not the therapist's.
+
+    The record's and the flags' dates are the patient's own calendar days (a session on
+    6 Dec in Denver may still be 5 Dec in London), so they say whose days they are when
+    the two zones differ; otherwise nothing is added.
+    """
+    request = context.get("request")
+    therapist_zone = getattr(getattr(request, "user", None), "timezone", None)
+    zone = patient.timezone
+    if not zone or zone == therapist_zone:
+        return ""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")

@@ -12,6 +12,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -70,15 +71,15 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "rows": result.rows,
         "query": _query_without_page(request),
     }
-    if request.user.is_clinic_admin:  # type: ignore[union-attr]
+    # Shown on the whole page only, not in the navigation, so other pages pay no query.
+    if request.user.is_clinic_admin and not request.htmx:  # type: ignore[union-attr,attr-defined]
+        # Only an alert while the jobs are stale; the heartbeat is on the Clinic page.
         context["background"] = background_status()
-        if not request.htmx:  # type: ignore[attr-defined]
-            # Shown here, not in the navigation, so other pages pay no query for it.
-            context["deletion_requests_waiting"] = deletion_requests_pending_count(
-                request.user.clinic_id  # type: ignore[union-attr]
-            )
-            # The evaluation goes on without a bad override, so its admins are told here.
-            context["threshold_notices"] = request.user.clinic.flag_threshold_notices()  # type: ignore[union-attr]
+        context["deletion_requests_waiting"] = deletion_requests_pending_count(
+            request.user.clinic_id  # type: ignore[union-attr]
+        )
+        # The evaluation goes on without a bad override, so its admins are told here.
+        context["threshold_notices"] = request.user.clinic.flag_threshold_notices()  # type: ignore[union-attr]
     return render(request, partial_or_page(request, template, "results"), context)
 
 
@@ -118,8 +119,9 @@ def flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
         messages.error(request, _("That did not work: the note is too long or the action unknown."))
         return redirect_after_post(request, reverse("therapist-flags"))
     review = flag_acknowledge if action == "acknowledge" else flag_resolve
+    started = timezone.now()
     try:
-        review(
+        reviewed = review(
             flag=flag,
             therapist=request.user,  # type: ignore[arg-type]
             note=form.cleaned_data["note"],
@@ -129,10 +131,11 @@ def flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         name = flag.patient.user.display_name
-        if action == "acknowledge":
-            messages.success(request, _("Flag for %(name)s acknowledged.") % {"name": name})
-        else:
+        if action == "resolve":
             messages.success(request, _("Flag for %(name)s resolved.") % {"name": name})
+        elif reviewed.acknowledged_at is not None and reviewed.acknowledged_at >= started:
+            # Only the request that acknowledged it says so: a repeat changes nothing.
+            messages.success(request, _("Flag for %(name)s acknowledged.") % {"name": name})
     return redirect_after_post(request, reverse("therapist-flags"))
 
 
