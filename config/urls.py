@@ -8,6 +8,7 @@ class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico whatever the page says: answer with the app's icon."""
 
     permanent = True
+    http_method_names = ["get", "head"]
 
     def get_redirect_url(self, *args: object, **kwargs: object) -> str:
         # Looked up per request: the hashed static name exists only after collectstatic.

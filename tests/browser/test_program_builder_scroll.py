@@ -35,6 +35,8 @@ def test_an_added_exercise_is_scrolled_to_and_marked_in_the_library(laptop: Page
     page.get_by_label("Search").fill("clamshell")
 
     page.get_by_role("button", name="Add Clamshell").click()
+    # The click's request is answered before the row is read back from the database.
+    expect(page.locator("#library-results")).to_contain_text("In the program")
 
     added = PrescribedExercise.objects.get(program=program, exercise__slug="clamshell")
     row = page.locator(f"#rx-{added.pk}")

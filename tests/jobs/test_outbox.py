@@ -19,7 +19,7 @@ from tests.jobs.test_therapist_alerts import T, finding
 from tests.phone import checkin_data, post
 from tests.workspace import bulk_history, exercise, give_program
 from tracker import tasks
-from tracker.models import DailyCheckin, FlagEvent, Notification, PatientProfile
+from tracker.models import DailyCheckin, Flag, FlagEvent, Notification, PatientProfile
 from tracker.services import flags, reminders
 from tracker.services.flags import evaluations_claim_due, flags_apply
 from tracker.services.logbook import CheckinValues, checkin_record
@@ -230,6 +230,11 @@ def test_a_high_flag_s_alert_is_owed_with_the_flag_and_swept_if_its_task_is_lost
     give_program(patient, alice, patient.local_today() - timedelta(days=60))
     bulk_history(patient, 7, pain=7)
     bulk_history(patient, 45, pain=2)
+    # The week's sessions end at pain 8: a red light, which has a flag (and an alert) of its
+    # own. This test follows the pain-rising alert.
+    Flag.objects.filter(patient=patient).delete()
+    patient.clinic.flag_thresholds = {"red_light_flag": False}
+    patient.clinic.save(update_fields=["flag_thresholds"])
     lost = []
     monkeypatch.setattr(tasks, "wake", lambda task, *args: lost.append(args) or False)
     tasks.evaluate_patients.apply(args=([patient.pk],))
