@@ -168,10 +168,12 @@ def test_reminders_sent_while_the_database_drops_the_worker_s_connection_are_eac
     """PostgreSQL ends the worker's connection (pg_terminate_backend, as a failover or an
     administrator does) while it is part-way through the day's reminders.
 
-    The send that hits the dropped connection is retried by its task or swept; every patient
-    ends with exactly one sent email row and one email, within the README's 7 minutes,
-    except at most the one send caught between its email leaving and its row being marked
-    sent, which goes again after its lease.
+    Every patient ends with exactly one sent email row and exactly one email, within the
+    README's 7 minutes. A send that hits the dropped connection before its email leaves is
+    retried by its task or swept after its lease. The one send caught between its email
+    leaving and its row being marked sent, which a worker killed outright sends again after
+    the lease (see test_killed_worker), is recorded on a fresh connection here: the worker
+    is alive and knows the email left, so nobody gets it twice.
     """
     if connection.vendor != "postgresql":
         pytest.skip("ends the worker's PostgreSQL connections; the database here is SQLite")
@@ -179,18 +181,14 @@ def test_reminders_sent_while_the_database_drops_the_worker_s_connection_are_eac
     worker = start_worker(outbox)
     try:
         assert wait_for(lambda: len(reminded(outbox)) >= 3, timeout=60, every=0.02)
-        # Held still while its connection is ended, so what it had claimed is known.
-        worker.send_signal(signal.SIGSTOP)
-        in_flight = in_flight_now()
+        owed = Notification.objects.filter(status__in=OPEN).count()
         with connection.cursor() as cursor:
             cursor.execute(TERMINATE_OTHERS)
             ended = cursor.fetchall()
-        worker.send_signal(signal.SIGCONT)
         assert ended, "the worker had no connection to end"
-        assert Notification.objects.filter(status__in=OPEN).count() >= PATIENTS // 2
+        assert owed >= PATIENTS // 2
         minutes = minutes_to_send_everything(worker)
     finally:
         stop(worker)
     assert minutes <= BOUND_MINUTES, f"owed reminders were left after {BOUND_MINUTES} minutes"
-    assert len(in_flight) <= 1
-    assert_each_reminded_once(due, outbox, in_flight)
+    assert_each_reminded_once(due, outbox, in_flight=set())
