@@ -41,9 +41,18 @@ def start_worker(outbox: Path) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
+# Django's file backend ends each message with this line. Two sends in the same second may
+# share a file (its name is the time and the backend object's id, which Python reuses).
+END_OF_MESSAGE = b"\n" + b"-" * 79 + b"\n"
+
+
 def reminded(outbox: Path) -> Counter:
-    """Whole messages by recipient (a file cut off by the kill was never delivered)."""
-    messages = (message_from_bytes(p.read_bytes()) for p in outbox.glob("*.log"))
+    """Whole messages by recipient (one cut off by the kill, without its end, never left)."""
+    messages = [
+        message_from_bytes(part)
+        for p in outbox.glob("*.log")
+        for part in p.read_bytes().split(END_OF_MESSAGE)[:-1]
+    ]
     return Counter(m["To"] for m in messages if m["To"])
 
 

@@ -17,7 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    transaction,
+)
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -141,7 +147,7 @@ def notification_deliver(*, notification: Notification, message: Message) -> Del
             return Delivery(notification, sent=False, reason=str(exc))
         _finish(notification, Notification.Status.RETRYING, str(exc))
         raise
-    _finish(notification, Notification.Status.SENT, "")
+    _record_sent(notification)
     return Delivery(notification, sent=True)
 
 
@@ -152,6 +158,19 @@ def notification_give_up(
     rows = Notification.objects.filter(status__in=OPEN)
     rows = rows.filter(pk=notification_id) if notification_id else rows.filter(idempotency_key=key)
     rows.update(status=Notification.Status.FAILED, last_error=error[:2000], claimed_at=None)
+
+
+def _record_sent(notification: Notification) -> None:
+    """The message has left: record it, once more on a fresh connection when the database
+    dropped this one (a restart, a failover). Left claimed, the row would be sent again once
+    its lease ran out. Inside the caller's transaction its rollback decides instead."""
+    try:
+        _finish(notification, Notification.Status.SENT, "")
+    except (OperationalError, InterfaceError):
+        if not transaction.get_autocommit():
+            raise
+        close_old_connections()
+        _finish(notification, Notification.Status.SENT, "")
 
 
 def _finish(notification: Notification, status: str, error: str) -> None:
