@@ -51,3 +51,14 @@ def test_a_two_legged_library_exercise_is_prescribed_with_no_side():
     clamshell = Exercise.objects.get(clinic__isnull=True, slug="clamshell")
     assert DosageSpec.from_exercise(bridge).side == "none"
     assert DosageSpec.from_exercise(clamshell).side == "both"
+
+
+def test_the_record_and_the_report_show_no_side_for_a_two_legged_exercise(
+    client, alice, pat, pat_program
+):
+    sided_migration.no_side_for_two_legged(apps, None)
+    client.force_login(alice)
+    for name in ("therapist-record", "therapist-report"):
+        page = client.get(reverse(name, args=[pat.pk])).content.decode()
+        assert "Glute Bridge" in page, name
+        assert "No side" not in page, name
