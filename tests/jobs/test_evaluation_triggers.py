@@ -13,6 +13,7 @@ from tracker.models import DailyCheckin, PatientProfile
 from tracker.services.evaluation import EVALUATE_PATIENT_TASK, patient_logged
 from tracker.services.flags import evaluations_claim_due, trends_evaluate_patients
 from tracker.services.logbook import CheckinValues, checkin_record
+from tracker.services.reminders import reminders_schedule_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,13 @@ def test_the_task_asked_for_is_the_one_the_worker_runs():
     from tracker.tasks import evaluate_patient_now
 
     assert current_app.tasks[EVALUATE_PATIENT_TASK] == evaluate_patient_now
+
+
+def test_a_new_patient_given_a_reminder_time_is_evaluated_at_the_next_dispatch(pat):
+    """The reminder dispatcher schedules new and imported patients; a demo or an imported
+    caseload with weeks of history must not wait for the nightly pass to show its flags,
+    whichever of the two dispatchers beat runs first."""
+    assert reminders_schedule_missing() == 1
+    pat.refresh_from_db()
+    assert pat.next_reminder_at is not None
+    assert evaluations_claim_due() == [pat.pk]

@@ -42,5 +42,9 @@ def patient_schedule_refresh(*, patient: PatientProfile, now: datetime | None = 
     now = now or timezone.now()
     tz = patient.tzinfo
     patient.next_reminder_at = next_local_occurrence(patient.reminder_time, tz, after=now)
-    patient.next_evaluation_at = next_local_occurrence(EVALUATION_LOCAL_TIME, tz, after=now)
+    # An evaluation already due (or never made: a new or imported patient with a history)
+    # stays due, so the next dispatch looks at the patient; a scheduled one moves with the
+    # patient's time zone.
+    if patient.next_evaluation_at is not None and patient.next_evaluation_at > now:
+        patient.next_evaluation_at = next_local_occurrence(EVALUATION_LOCAL_TIME, tz, after=now)
     patient.save(update_fields=["next_reminder_at", "next_evaluation_at", "updated_at"])
