@@ -27,13 +27,6 @@ def nav_open_flags(context: template.Context) -> int:
 
 
 @register.filter
-def percent(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{number_format(round(value), 0)} %"
-
-
-@register.filter
 def rating(value: float | None) -> str:
     if value is None:
         return "—"
