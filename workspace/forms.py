@@ -152,10 +152,12 @@ class FlagActionForm(WorkspaceForm):
 
 class NoteForm(WorkspaceForm):
     text = forms.CharField(
-        label=_("Private note"),
+        label=_("Care-team note"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Visible to your clinic's therapists only, never to the patient."),
+        # The patient's right of access covers notes about them: their data download holds
+        # every note with its author, so the form must not promise otherwise.
+        help_text=_("Visible to the patient if they request their data."),
     )
 
 

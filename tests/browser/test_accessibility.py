@@ -196,7 +196,7 @@ def test_every_therapist_page_passes_axe_at_1280px(
 
     record = f"/clinic/patients/{pat.pk}"
     audit.visit(page, f"{record}/", "patient record")
-    page.get_by_role("textbox", name="Private note").fill("Asked about stairs at work")
+    page.get_by_role("textbox", name="Care-team note").fill("Asked about stairs at work")
     page.get_by_role("button", name="Add note").click()
     expect(page.locator("ul.notes")).to_contain_text("Asked about stairs at work")
     audit.check(page, "patient record, note added")

@@ -52,7 +52,7 @@ def test_it_sends_a_plain_form_once_on_a_double_click(laptop: Page, alice, pat) 
     expect(laptop.get_by_role("heading", name="Caseload")).to_be_visible()
     laptop.goto(f"/clinic/patients/{pat.pk}/")
     laptop.wait_for_load_state("load")
-    laptop.get_by_role("textbox", name="Private note").fill("Called about the stairs.")
+    laptop.get_by_role("textbox", name="Care-team note").fill("Called about the stairs.")
     laptop.get_by_role("button", name="Add note").dblclick()
     expect(laptop.locator(".message.success")).to_have_count(1)
     assert len(sent) == 1

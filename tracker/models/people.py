@@ -263,7 +263,11 @@ class PatientProfile(TimeStamped):
 
 
 class TherapistNote(TimeStamped):
-    """A private note on a patient's record, visible to the clinic's therapists only."""
+    """A care-team note on a patient's record.
+
+    The clinic's therapists read it on the record; the patient gets it, with its author, in
+    their data download (their right of access covers notes about them), never on the phone.
+    """
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(PatientProfile, on_delete=models.CASCADE, related_name="notes_log")

@@ -1,4 +1,4 @@
-"""Private therapist notes on a patient's record."""
+"""Care-team notes on a patient's record (in the patient's data download too)."""
 
 from __future__ import annotations
 
