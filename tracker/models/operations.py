@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .people import Clinic, PatientProfile, User
@@ -139,9 +140,48 @@ AUDIT_ACTIONS: dict[str, str] = {
 }
 
 
+# What a deleted patient's events say instead of their email: their number, which the rest
+# of the trail (``patient_ref``) and the clinic's own records use too.
+DELETED_PATIENT_LABEL = "patient #{ref}"
+_DELETED_PATIENT = re.compile(r"patient #(\d{1,18})")
+
+# The only columns a deleted patient's anonymisation may change, and the transaction-local
+# PostgreSQL setting that lets it past the trail's trigger (migration 0013).
+ANONYMISABLE = frozenset({"actor_email", "detail", "ip_address", "patient_ref"})
+ANONYMISE_SETTING = "rehabit.audit_anonymise"
+
+
+def deleted_patient_ref(text: object) -> str | None:
+    """The patient number in a label written by the anonymisation, else None."""
+    found = _DELETED_PATIENT.fullmatch(text) if isinstance(text, str) else None
+    return found.group(1) if found else None
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("The audit trail is append-only.")
+
+    def anonymise(self, **changes: Any) -> int:
+        """The one change the trail allows: a deleted patient's identifiers go.
+
+        Only the identifying columns may change, an address only to nothing. On PostgreSQL
+        the trail's trigger lets the statement through while the setting is on; it is on for
+        this statement alone, and the commit is refused unless the patient each row names
+        has been deleted in the same transaction (``tracker.services.data_rights``).
+        """
+        if not changes or not set(changes) <= ANONYMISABLE:
+            raise PermissionError("Only a deleted patient's identifiers may change.")
+        if changes.get("ip_address") is not None:
+            raise PermissionError("An address may only be removed.")
+        connection = connections[self.db]
+        with transaction.atomic(using=self.db):
+            if connection.vendor != "postgresql":
+                return super().update(**changes)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [ANONYMISE_SETTING])
+                changed = super().update(**changes)
+                cursor.execute("SELECT set_config(%s, 'off', true)", [ANONYMISE_SETTING])
+            return changed
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail is append-only.")

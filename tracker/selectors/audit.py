@@ -19,7 +19,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from tracker.models import AuditEvent, PatientProfile, User
-from tracker.models.operations import AUDIT_ACTIONS
+from tracker.models.operations import AUDIT_ACTIONS, deleted_patient_ref
 from tracker.selectors.export import spreadsheet_safe
 
 PAGE_SIZE = 50
@@ -152,12 +152,16 @@ def audit_row(event: AuditEvent, tz: tzinfo) -> AuditRow:
     attempted = (
         event.actor_id is None and not event.actor_email and event.action.startswith("auth.")
     )
+    typed = event.detail.get("email") if isinstance(event.detail, dict) else ""
+    # A deleted patient's events name them by number (data_rights._trail_anonymise).
+    deleted_ref = deleted_patient_ref(event.actor_email if event.actor_email else typed)
     if event.actor is not None:
         who, who_email = event.actor.display_name, event.actor.email
+    elif deleted_ref is not None:
+        who, who_email = _("deleted patient #%(ref)s") % {"ref": deleted_ref}, ""
     elif event.actor_email:  # the account has been removed since
         who, who_email = event.actor_email, event.actor_email
     elif attempted:
-        typed = event.detail.get("email") if isinstance(event.detail, dict) else ""
         who, who_email = str(typed or _("unknown")), str(typed or "")
     else:
         who, who_email = _("Rehabit (automatic)"), ""

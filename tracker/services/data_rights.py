@@ -4,7 +4,9 @@ The patient asks; a clinic admin confirms or declines, because deleting is final
 clinic may have to keep records for a legal period first. Confirming deletes every row of the
 patient's health data and their login in one transaction. The audit trail stays, as the law
 requires: its rows lose the link to the profile (``AuditEvent.patient`` is SET_NULL) and keep
-only ``patient_ref``, the number the clinic's records refer to.
+only ``patient_ref``, the number the clinic's records refer to. The patient's email and the
+addresses they (or anyone typing their email) came from are replaced or removed in the same
+transaction: the trail keeps what happened, not who the patient was.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -20,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import (
+    AuditEvent,
     DailyCheckin,
     DeletionRequest,
     ExerciseLog,
@@ -34,6 +39,7 @@ from tracker.models import (
     TherapistNote,
     User,
 )
+from tracker.models.operations import DELETED_PATIENT_LABEL
 from tracker.services.audit import audit_record
 
 PENDING = DeletionRequest.Status.PENDING
@@ -168,8 +174,9 @@ def patient_data_delete(
 ) -> DeletionOutcome:
     """Carry out a pending request: the health data, the profile and the login go.
 
-    What stays: the audit trail (who viewed or changed the record, by patient_ref), and the
-    request itself as the record of the decision, without the patient's reason.
+    What stays: the audit trail (who viewed or changed the record, by patient_ref, with the
+    patient's email and addresses taken out), and the request itself as the record of the
+    decision, without the patient's reason.
     """
     locked = _lock_pending(deletion_request)
     patient = (
@@ -197,18 +204,52 @@ def patient_data_delete(
         target=locked,
         detail={"patient_ref": ref, "deletion_request": locked.pk, "deleted": deleted},
     )
+    _trail_anonymise(patient=patient, user=user)
     patient.delete()  # the audit events and requests keep patient_ref; their link is cleared
     _login_forget(user)
     return DeletionOutcome(patient_ref=ref, email=user.email, deleted=deleted)
+
+
+def _trail_anonymise(*, patient: PatientProfile, user: User) -> None:
+    """Take the patient's email and addresses out of the audit trail; keep their number.
+
+    Their own events (sign-ins, downloads, settings, requests) name them as
+    ``patient #<number>`` instead of by email and lose the address they came from; failed
+    sign-ins and password-reset requests typed with their email say the same instead of
+    the email, and lose the address too (whoever typed it). Every such event carries the
+    number in ``patient_ref``, so the clinic still finds it under the patient. What each
+    event did, when, to what, and who on the clinic's side did it, stays as written.
+    """
+    ref = str(patient.pk)
+    label = DELETED_PATIENT_LABEL.format(ref=ref)
+    theirs = AuditEvent.objects.filter(
+        Q(actor_id=user.pk) | Q(actor__isnull=True, actor_email__iexact=user.email)
+    )
+    typed = AuditEvent.objects.filter(
+        action__startswith="auth.", actor__isnull=True, detail__email__iexact=user.email
+    )
+    # The number first: the trail's trigger lets no row be anonymised without one.
+    theirs.filter(patient_ref="").anonymise(patient_ref=ref)
+    typed.filter(patient_ref="").anonymise(patient_ref=ref)
+    theirs.anonymise(actor_email=label, ip_address=None)
+    for event in typed.only("pk", "detail"):
+        event_detail = {**event.detail, "email": label}
+        AuditEvent.objects.filter(pk=event.pk).anonymise(detail=event_detail, ip_address=None)
+    # The admin site's own history names an edited login or profile by its text (the
+    # person's name or email): the number replaces it there too.
+    for model, pk in ((User, user.pk), (PatientProfile, patient.pk)):
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
+        ).update(object_repr=label)
 
 
 def _login_forget(user: User) -> None:
     """Delete the login itself, so nobody can sign in as the patient again.
 
     Deleting the row (not only disabling it) frees nothing the trail needs: AuditEvent.actor
-    is SET_NULL and actor_email stays as written. Any session still open on the patient's
-    phone ends with it: the session names a user id that no longer exists, and ids are never
-    reused, so the next request is anonymous and goes to log in.
+    is SET_NULL, and actor_email already holds the patient's number. Any session still open
+    on the patient's phone ends with it: the session names a user id that no longer exists,
+    and ids are never reused, so the next request is anonymous and goes to log in.
     """
     email = user.email
     for model in (AccessAttempt, AccessFailureLog, AccessLog):  # sign-in throttling records
