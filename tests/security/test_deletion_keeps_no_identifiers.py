@@ -152,3 +152,11 @@ def test_neither_the_sign_in_throttle_nor_the_admin_history_keeps_the_email(
         assert "pat@patient.test" not in kept and PHONE_IP not in kept, model
     entry = LogEntry.objects.get(object_id=str(pat.user_id))
     assert entry.object_repr == f"patient #{pat.pk}"
+
+
+def test_the_anonymisation_changes_only_the_identifying_columns(alice: User, pat: PatientProfile):
+    event = AuditEvent.objects.create(action="patient.viewed", actor=alice, patient=pat)
+    for change in ({"action": "note.added"}, {"target_id": "9"}, {"ip_address": "192.0.2.1"}, {}):
+        with pytest.raises(PermissionError):
+            AuditEvent.objects.filter(pk=event.pk).anonymise(**change)
+    assert AuditEvent.objects.get(pk=event.pk).action == "patient.viewed"
