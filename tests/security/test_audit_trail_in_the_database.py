@@ -113,12 +113,15 @@ def test_the_setting_allows_only_the_identifying_columns_to_change(viewed: Audit
 def test_the_setting_is_on_only_for_the_anonymising_statement(
     pat: PatientProfile, viewed: AuditEvent
 ):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    table = AuditEvent._meta.db_table
+    with pytest.raises(IntegrityError, match="not deleted"), transaction.atomic():
         AuditEvent.objects.filter(pk=viewed.pk).anonymise(detail={})
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting(%s, true)", [ANONYMISE_SETTING])
             assert cursor.fetchone() == ("off",)
-            # The patient still exists: the commit refuses the anonymisation.
+        # A later statement of the same transaction gets no further than any other.
+        refused(lambda: raw(f"UPDATE {table} SET actor_email = 'x' WHERE id = %s", [viewed.pk]))
+        # The patient still exists: the commit refuses the anonymisation itself.
     assert row(viewed.pk)["detail"] == {"days": 28}
 
 
