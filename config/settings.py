@@ -143,6 +143,9 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, loading the signed-in user with their clinic and profile.
     "accounts.sign_in.ClinicUserBackend",
 ]
+# User.email is unique among the accounts that sign in (a partial unique index), not among
+# held accounts, and the backend looks up only those (UserManager.get_by_natural_key).
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
