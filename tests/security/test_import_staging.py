@@ -14,9 +14,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.concurrency import at_once
 from tests.conftest import login
 from tracker.models import DailyCheckin, ImportStaging, PatientProfile, User
-from tracker.services.import_staging import staged_files
+from tracker.services.import_staging import (
+    import_staging_create,
+    import_staging_run,
+    staged_files,
+)
 from tracker.services.library import library_seed
 from tracker.tasks import delete_expired_import_stagings
 
@@ -161,3 +166,19 @@ def test_another_clinic_s_admin_and_a_non_admin_get_404(
         assert login(Client(), outsider).post(url).status_code == 404
     assert ImportStaging.objects.filter(pk=staging.pk).exists()
     assert not DailyCheckin.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_on_import_now_at_once_import_once(alice: User):
+    library_seed()
+    staging = import_staging_create(admin=alice, therapist=alice, texts={"patients": PATIENTS})
+
+    def click() -> object:
+        return import_staging_run(staging=ImportStaging.objects.get(pk=staging.pk))
+
+    results, errors = at_once(click, click)
+    assert errors == []
+    done = [r for r in results if r is not None]
+    assert len(done) == 1 and done[0].report.counts["patients"] == 1
+    assert PatientProfile.objects.filter(user__email="new@p.test").count() == 1
+    assert not ImportStaging.objects.exists()
