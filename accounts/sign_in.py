@@ -45,6 +45,10 @@ class ClinicUserBackend(ModelBackend):
             return None
         return user if self.user_can_authenticate(user) else None
 
+    def user_can_authenticate(self, user: Any) -> bool:
+        # A held account's address signs in to another account, never to this one.
+        return super().user_can_authenticate(user) and not getattr(user, "held", False)
+
 
 def two_factor_applies(user: Any) -> bool:
     """Two-factor sign-in is for clinic therapists; patients and site operators pass by."""

@@ -143,6 +143,9 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, loading the signed-in user with their clinic and profile.
     "accounts.sign_in.ClinicUserBackend",
 ]
+# User.email is unique among the accounts that sign in (a partial unique index), not among
+# held accounts, and the backend looks up only those (UserManager.get_by_natural_key).
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -357,6 +360,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tracker.tasks.sweep_owed_notifications",
         "schedule": _DISPATCH_EVERY,
     },
+    # Checked import files nobody imported: patient data kept no longer than it is needed.
+    "delete-expired-import-stagings": {
+        "task": "tracker.tasks.delete_expired_import_stagings",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -416,3 +424,5 @@ REHABIT_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The largest CSV file a clinic admin may upload on the import page. Django keeps a bigger
 # upload in a temporary file until the form refuses it: cap request sizes at the proxy too.
 REHABIT_IMPORT_MAX_BYTES = int(os.environ.get("REHABIT_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# How long checked import files wait for "Import now" before they are thrown away.
+REHABIT_IMPORT_STAGING_TTL = timedelta(hours=1)

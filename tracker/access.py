@@ -25,6 +25,7 @@ from tracker.models import (
     DeletionRequest,
     Exercise,
     Flag,
+    ImportStaging,
     PatientProfile,
     PrescribedExercise,
     Program,
@@ -126,6 +127,18 @@ def checkin_for_patient(patient: PatientProfile, checkin_id: int) -> DailyChecki
     try:
         return DailyCheckin.objects.get(pk=checkin_id, patient=patient)
     except DailyCheckin.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def import_staging_for_admin(user: User, staging_id: uuid.UUID) -> ImportStaging:
+    """Checked import files, for an admin of the clinic they were uploaded to; else 404."""
+    if not (_is_clinic_therapist(user) and user.is_clinic_admin):
+        raise Http404
+    try:
+        return ImportStaging.objects.select_related("clinic", "therapist").get(
+            pk=staging_id, clinic_id=user.clinic_id
+        )
+    except ImportStaging.DoesNotExist as exc:
         raise Http404 from exc
 
 

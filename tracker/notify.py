@@ -51,7 +51,8 @@ class EmailTransport:
     channel = "email"
 
     def available_for(self, user: User) -> bool:
-        return bool(user.email) and user.is_active
+        # A held account's address belongs to someone's account at another clinic.
+        return bool(user.email) and user.is_active and not user.held
 
     def send(self, *, recipient: User, message: Message) -> None:
         email = EmailMultiAlternatives(

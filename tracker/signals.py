@@ -41,7 +41,9 @@ def record_login_failed(
     # someone guessing their passwords. The attempt is not the account holder's doing: no
     # actor. The login page answers the same either way; this runs after it has decided.
     account = (
-        User.objects.filter(email__iexact=detail["email"]).select_related("clinic").first()
+        User.objects.filter(email__iexact=detail["email"], held=False)
+        .select_related("clinic")
+        .first()
         if detail["email"]
         else None
     )

@@ -21,6 +21,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from tracker.notify import TransientError
 from tracker.services import flags, reminders, therapist_alerts
 from tracker.services.evaluation import EVALUATE_PATIENT_TASK
+from tracker.services.import_staging import import_stagings_expired_delete
 from tracker.services.notifications import notification_give_up
 from tracker.services.operations import heartbeat_record
 from tracker.services.outbox import outbox_sweep
@@ -116,6 +117,12 @@ def sweep_owed_notifications() -> int:
     if woken:
         log.info("sweeper woke %d owed send(s)", len(woken))
     return len(woken)
+
+
+@shared_task(ignore_result=True, **RETRY_ON_INFRASTRUCTURE)
+def delete_expired_import_stagings() -> int:
+    """Every ten minutes: drop checked import files that waited too long for "Import now"."""
+    return import_stagings_expired_delete()
 
 
 @shared_task(ignore_result=True, **RETRY_ON_INFRASTRUCTURE)

@@ -439,10 +439,8 @@ class InviteForm(WorkspaceForm):
         )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("This email address is already in use."))
-        return email
+        # Whether the address is in use is the service's to say: only within the clinic.
+        return self.cleaned_data["email"].strip().lower()
 
 
 # What people upload by mistake instead of a CSV file, by the bytes it starts with.

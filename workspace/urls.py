@@ -76,6 +76,8 @@ urlpatterns = [
     path("library/new/", library.exercise_edit, name="therapist-exercise-new"),
     path("library/<int:exercise_id>/edit/", library.exercise_edit, name="therapist-exercise-edit"),
     path("import/", imports.import_caseload_view, name="therapist-import"),
+    path("import/<uuid:staging_id>/", imports.import_run, name="therapist-import-run"),
+    path("import/<uuid:staging_id>/cancel/", imports.import_cancel, name="therapist-import-cancel"),
     path("deletion-requests/", data_rights.deletion_requests, name="therapist-deletion-requests"),
     path(
         "deletion-requests/<int:request_id>/confirm/",

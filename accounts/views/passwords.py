@@ -42,7 +42,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         # An attempt on a real account belongs to that account's clinic, as failed logins do.
         account = (
             get_user_model()
-            ._default_manager.filter(email__iexact=email)
+            ._default_manager.filter(email__iexact=email, held=False)
             .select_related("clinic")
             .first()
         )

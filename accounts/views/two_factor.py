@@ -7,6 +7,7 @@ the clear, so they are seen exactly once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import django_otp
@@ -247,22 +248,59 @@ def confirm(request: HttpRequest) -> HttpResponse:
     return _account_page(request, confirm_form=form, status=400)
 
 
-def _identity_checked(request: HttpRequest, form: PasswordOrCodeForm) -> bool:
-    if not form.is_valid():
-        return False
+@dataclass(frozen=True)
+class StepUp:
+    """The outcome of the password-or-code check before a change to sign-in itself."""
+
+    confirmed: bool
+    # The pause page, when this try (or an earlier one) locked the account out.
+    lockout: HttpResponse | None = None
+
+
+def _step_up(request: HttpRequest, form: PasswordOrCodeForm, *, purpose: str) -> StepUp:
+    """Check the password or code, counting a wrong one towards the sign-in lockout.
+
+    A stolen session must not turn into unlimited guesses at the password: each wrong answer
+    counts as a failed sign-in of the account (django-axes), and every try is audited.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    credentials = {settings.AXES_USERNAME_FORM_FIELD: user.email}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        audit_record(
+            action="auth.step_up_failed",
+            request=request,
+            detail={"purpose": purpose, "locked_out": True},
+        )
+        return StepUp(False, lockout_response(request, credentials=credentials))
+    if not form.is_valid():  # nothing typed: no guess made
+        return StepUp(False)
     try:
-        if identity_confirm(
-            user=request.user,  # type: ignore[arg-type]
-            password_or_code=form.cleaned_data["password_or_code"],
-        ):
-            return True
+        confirmed = identity_confirm(
+            user=user, password_or_code=form.cleaned_data["password_or_code"]
+        )
     except ValidationError as exc:
+        # A code the app's device would not look at yet counts as a wrong one, as at sign-in.
         add_service_errors(form, exc)
-        return False
-    form.add_error(
-        "password_or_code", _("That is neither your password nor a current code from your app.")
+        confirmed = False
+    else:
+        if not confirmed:
+            form.add_error(
+                "password_or_code",
+                _("That is neither your password nor a current code from your app."),
+            )
+    if confirmed:
+        audit_record(action="auth.step_up_confirmed", request=request, detail={"purpose": purpose})
+        return StepUp(True)
+    AxesProxyHandler.user_login_failed(sender=_step_up, credentials=credentials, request=request)
+    locked_out = bool(getattr(request, "axes_locked_out", False))
+    audit_record(
+        action="auth.step_up_failed",
+        request=request,
+        detail={"purpose": purpose, **({"locked_out": True} if locked_out else {})},
     )
-    return False
+    if locked_out:
+        return StepUp(False, lockout_response(request, credentials=credentials))
+    return StepUp(False)
 
 
 @sensitive_post_parameters("disable-password_or_code")
@@ -274,7 +312,10 @@ def disable(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Two-factor sign-in is not on."))
         return redirect(_account_url())
     form = PasswordOrCodeForm(request.POST, prefix="disable")
-    if _identity_checked(request, form):
+    step_up = _step_up(request, form, purpose="two_factor_disable")
+    if step_up.lockout is not None:
+        return step_up.lockout
+    if step_up.confirmed:
         try:
             two_factor_disable(user=user, request=request)
         except ValidationError as exc:
@@ -295,7 +336,10 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Two-factor sign-in is not on."))
         return redirect(_account_url())
     form = PasswordOrCodeForm(request.POST, prefix="codes")
-    if _identity_checked(request, form):
+    step_up = _step_up(request, form, purpose="recovery_codes")
+    if step_up.lockout is not None:
+        return step_up.lockout
+    if step_up.confirmed:
         codes = recovery_codes_regenerate(user=user, request=request)
         return _codes_page(request, codes, first_time=False)
     return _account_page(request, codes_form=form, status=400)

@@ -213,6 +213,14 @@ def test_every_therapist_page_passes_axe_at_1280px(
     audit.check(page, "new exercise, refused")
     audit.visit(page, f"/clinic/library/{own.pk}/edit/", "edit exercise")
     audit.visit(page, "/clinic/import/", "import")
+    header_only = b"email,timezone,exercises,program_start\n"
+    page.set_input_files(
+        "input[name=patients]",
+        files=[{"name": "patients.csv", "mimeType": "text/csv", "buffer": header_only}],
+    )
+    page.get_by_role("button", name="Check the files").click()
+    expect(page.get_by_role("button", name="Import now")).to_be_visible()
+    audit.check(page, "import, checked and waiting")
     audit.visit(page, "/clinic/patients/invite/", "invite")
     audit.visit(page, "/clinic/deletion-requests/", "deletion requests")
     audit.visit(page, "/clinic/audit/", "audit log")

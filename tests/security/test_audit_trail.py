@@ -26,7 +26,15 @@ from django.utils import timezone
 from tests.conftest import PASSWORD, login, make_patient
 from tests.phone import post as phone_post
 from tests.workspace import dosage_post, exercise, give_program, make_flag
-from tracker.models import AuditEvent, Exercise, Flag, PatientProfile, Program, User
+from tracker.models import (
+    AuditEvent,
+    Exercise,
+    Flag,
+    ImportStaging,
+    PatientProfile,
+    Program,
+    User,
+)
 from tracker.services.audit import AUDIT_ACTIONS, audit_record
 from tracker.services.flags import trends_evaluate_patients
 from tracker.services.logbook import CheckinValues, checkin_record
@@ -277,10 +285,10 @@ CHECKINS = (
 def test_importing_logs_in_the_browser(as_alice: Client, alice: User, pat: PatientProfile):
     url = reverse("therapist-import")
     upload = SimpleUploadedFile("checkins.csv", CHECKINS.encode(), content_type="text/csv")
-    page = as_alice.post(url, {"step": "check", "therapist": alice.pk, "checkins": upload})
-    token = page.content.decode().split('name="token" value="')[1].split('"')[0]
+    as_alice.post(url, {"step": "check", "therapist": alice.pk, "checkins": upload})
+    staging = ImportStaging.objects.get(uploaded_by=alice)
     assert not AuditEvent.objects.filter(action="caseload.imported").exists()  # only checked
-    as_alice.post(url, {"step": "import", "token": token})
+    as_alice.post(reverse("therapist-import-run", args=[staging.pk]))
     event = the_event("caseload.imported", actor=alice, clinic=alice.clinic, patient=None)
     assert event.detail["counts"]["checkins"] == 1
 

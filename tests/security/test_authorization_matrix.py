@@ -34,6 +34,7 @@ from tests.conftest import login
 from tests.workspace import live_days, make_flag
 from tracker.models import Exercise
 from tracker.services.data_rights import deletion_request_create
+from tracker.services.import_staging import import_staging_create
 from tracker.services.logbook import session_start
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,8 @@ def push_data(o: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+STAGED_PATIENTS = "email,timezone,exercises,program_start\n"  # checked, nothing to import
+
 # fmt: off
 MATRIX: dict[str, Case] = {
     #                                   anonymous  pat        pia        bob        alice      charlie  # noqa: E501
@@ -151,6 +154,9 @@ MATRIX: dict[str, Case] = {
     "therapist-two-factor-recovery-codes": post(LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT, REDIRECT),  # noqa: E501
     # Clinic admins only
     "therapist-import":            get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    # Files alice checked for the Demo Clinic: its admins import or cancel them, nobody else
+    "therapist-import-run":       post(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    "therapist-import-cancel":    post(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-notification-problems": get(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-audit":             get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-audit-export":      get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
@@ -251,6 +257,9 @@ def objects(pat, pia, bob, alice, charlie, pat_program) -> dict[str, Any]:
         "token": "not-a-token",  # invite-accept and password-reset-confirm: a bad token
         "therapist_id": bob.pk,  # two-factor reset: a therapist of the Demo Clinic
         "request_id": deletion_request_create(patient=pat).pk,  # pat asked to delete their data
+        "staging_id": import_staging_create(
+            admin=alice, therapist=alice, texts={"patients": STAGED_PATIENTS}
+        ).pk,
     }
 
 

@@ -63,6 +63,7 @@ from tracker.models import (
     ExerciseLog,
     Flag,
     FlagEvent,
+    ImportStaging,
     LegacyRecoveryCode,
     Notification,
     PatientProfile,
@@ -76,6 +77,7 @@ from tracker.models import (
     User,
 )
 from tracker.selectors.audit import AUTOMATIC
+from tracker.services.import_staging import import_staging_create
 from tracker.services.invites import invite_path
 from tracker.services.logbook import CheckinValues, checkin_record, session_start
 from tracker.services.prescribing import DosageSpec, prescription_change_dosage
@@ -122,6 +124,8 @@ class World:
     pia_deletion: DeletionRequest  # pia asked for her data to be deleted
     oscar_deletion: DeletionRequest
     pia_programs: set[int]  # kept here: deleting pia's data deletes them
+    staging: ImportStaging  # files alice checked, waiting for "Import now"
+    other_staging: ImportStaging  # files checked at the Other Clinic
 
     def programs_of_pat(self) -> set[int]:
         return set(Program.objects.filter(patient=self.pat).values_list("pk", flat=True))
@@ -204,6 +208,12 @@ def world(pat, pia, oscar, alice, bob, charlie, pat_program, bridge, hip_stretch
         bob_recovery_codes=bob_recovery_codes, pia_deletion=pia_deletion,
         oscar_deletion=oscar_deletion,
         pia_programs=set(pia.programs.values_list("pk", flat=True)),
+        staging=import_staging_create(admin=alice, therapist=alice, texts={
+            "patients": f"{PATIENTS_CSV}waiting@import.test,UTC,glute-bridge,{yesterday}\n"
+        }),
+        other_staging=import_staging_create(admin=charlie, therapist=charlie, texts={
+            "patients": f"{PATIENTS_CSV}other@import.test,UTC,glute-bridge,{yesterday}\n"
+        }),
     )  # fmt: skip
 
 
@@ -329,6 +339,11 @@ class May:
 
 def anything(w: World, row: dict[str, Any]) -> bool:
     return True
+
+
+def alices_staging(w: World, row: dict[str, Any]) -> bool:
+    """Import files checked by alice for her own clinic (never the Other Clinic's)."""
+    return row["clinic_id"] == w.clinic.pk and row["uploaded_by_id"] == w.alice.pk
 
 
 def of_pat(w: World, row: dict[str, Any]) -> bool:
@@ -880,13 +895,26 @@ TABLE: dict[str, Endpoint] = {
     ),
     "therapist-audit": Endpoint("alice", method="GET", fields=lambda w: audit_filters(w)),
     "therapist-audit-export": Endpoint("alice", method="GET", fields=lambda w: audit_filters(w)),
+    # Checking files only stages them (replacing alice's earlier ones); nothing is imported.
     "therapist-import": Endpoint(
         "alice", body="multipart",
+        writes={ImportStaging: May(create=alices_staging, delete=alices_staging)},
+        pages=lambda w: [reverse("therapist-import")],
+    ),
+    "therapist-import-run": Endpoint(
+        "alice",
         writes={
-            model: May(create=anything)
-            for model in (User, PatientProfile, Program, PrescribedExercise, DailyCheckin, Session, ExerciseLog)  # noqa: E501
+            ImportStaging: May(delete=alices_staging),
+            **{
+                model: May(create=anything)
+                for model in (User, PatientProfile, Program, PrescribedExercise, DailyCheckin, Session, ExerciseLog)  # noqa: E501
+            },
         },
-        pages=lambda w: [reverse("therapist-caseload") + "?scope=clinic"],
+        pages=lambda w: [reverse("therapist-import"), reverse("therapist-caseload") + "?scope=clinic"],  # noqa: E501
+    ),
+    "therapist-import-cancel": Endpoint(
+        "alice", writes={ImportStaging: May(delete=alices_staging)},
+        pages=lambda w: [reverse("therapist-import")],
     ),
 }
 # fmt: on
@@ -897,6 +925,14 @@ def in_url(name: str, valid: int, *others: int) -> SearchStrategy[dict[str, Any]
     return st.one_of(
         st.just(valid), st.just(valid), st.just(valid), one_of(*others, 0, 2**31, 10**20)
     ).map(lambda v: {name: v})
+
+
+def staging_in_url(w: World) -> SearchStrategy[dict[str, Any]]:
+    """Checked files: mostly alice's, sometimes the Other Clinic's or ones never checked."""
+    never = uuid.UUID("00000000-0000-4000-8000-000000000000")
+    return st.one_of(
+        st.just(w.staging.pk), st.just(w.staging.pk), one_of(w.other_staging.pk, never)
+    ).map(lambda v: {"staging_id": v})
 
 
 def pat_in_url(w: World) -> SearchStrategy[dict[str, Any]]:
@@ -944,6 +980,8 @@ URL_IDS: dict[str, Callable[[World], SearchStrategy[dict[str, Any]]]] = {
     ),
     "therapist-deletion-confirm": deletion_in_url,
     "therapist-deletion-decline": deletion_in_url,
+    "therapist-import-run": lambda w: staging_in_url(w),
+    "therapist-import-cancel": lambda w: staging_in_url(w),
 }
 
 # URLs that accept a POST yet read nothing from it (anything else must answer a POST with 405).
@@ -1004,7 +1042,6 @@ def json_bodies() -> SearchStrategy[bytes]:
     return st.one_of(as_json, not_json)
 
 
-STAGED = object()  # the token of the files checked before this example
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256))
 PATIENTS_CSV = "email,timezone,exercises,program_start\n"
@@ -1047,14 +1084,20 @@ def csv_files(w: World) -> SearchStrategy[Any]:
     }
     names = one_of("patients.csv", "data.png", "x.zip", "../../etc/passwd", "a\x00.csv", "-")
     therapist = ids(w.alice.pk, w.bob.pk, foreign=(w.charlie.pk, w.pat.user_id))
-    import_staged = st.fixed_dictionaries(
-        {"step": st.just("import"), "token": st.just(STAGED), "files": st.just({})}
+    checked = st.fixed_dictionaries(  # files that pass the check, so they are staged
+        {
+            "step": st.just("check"),
+            "therapist": st.just(w.alice.pk),
+            "token": st.just(MISSING),
+            "files": st.just({"patients": good["patients"].encode()}),
+            "filename": st.just("patients.csv"),
+        }
     )
-    return import_staged | st.fixed_dictionaries(
+    return checked | st.fixed_dictionaries(
         {
             "step": one_of("check", "check", "import", "", "other"),
             "therapist": therapist.valid | therapist.bad,
-            "token": st.one_of(st.just(STAGED), st.just(MISSING), st.text(max_size=30), JUNK),
+            "token": st.one_of(st.just(MISSING), st.text(max_size=30), JUNK),
             "files": st.fixed_dictionaries(files),
             "filename": names,
         }
@@ -1067,7 +1110,7 @@ WATCHED: list[type[models.Model]] = [
     Clinic, User, PatientProfile, Program, PrescribedExercise, Session, ExerciseLog,
     DailyCheckin, TherapistNote, Flag, FlagEvent, Exercise, ProgramTemplate,
     ProgramTemplateItem, PushSubscription, Notification, DeletionRequest,
-    TOTPDevice, StaticDevice, StaticToken, LegacyRecoveryCode,
+    TOTPDevice, StaticDevice, StaticToken, LegacyRecoveryCode, ImportStaging,
 ]  # fmt: skip
 # Changed by every login, including the one each example makes for its persona.
 # The plan revision is the database's own bookkeeping of plan changes (triggers; see
@@ -1203,9 +1246,7 @@ class Request:
     described: str
 
 
-def draw_request(
-    data: st.DataObject, name: str, endpoint: Endpoint, w: World, staged: str = ""
-) -> Request:
+def draw_request(data: st.DataObject, name: str, endpoint: Endpoint, w: World) -> Request:
     kwargs_strategy = URL_IDS.get(name, endpoint.kwargs)
     kwargs = data.draw(kwargs_strategy(w), label="url")
     url = reverse(name, kwargs=kwargs)
@@ -1223,7 +1264,7 @@ def draw_request(
         if "therapist" in drawn:
             payload["therapist"] = drawn["therapist"]
         if drawn["token"] is not MISSING:
-            payload["token"] = staged if drawn["token"] is STAGED else drawn["token"]
+            payload["token"] = drawn["token"]
         for field_name, content in drawn["files"].items():
             if content is not MISSING:
                 payload[field_name] = SimpleUploadedFile(drawn["filename"], content)
@@ -1255,20 +1296,6 @@ def client_as(persona: str, w: World) -> Client:
     return client
 
 
-def staged_import(client: Client, w: World) -> str:
-    """Files checked and waiting, so the import step has something to find; their token."""
-    patients = f"{PATIENTS_CSV}waiting@import.test,UTC,glute-bridge,{w.yesterday}\n"
-    response = client.post(
-        reverse("therapist-import"),
-        {
-            "step": "check",
-            "therapist": w.alice.pk,
-            "patients": SimpleUploadedFile("patients.csv", patients.encode()),
-        },
-    )
-    return response.content.decode().split('name="token" value="')[1].split('"')[0]
-
-
 @dataclass
 class Outcomes:
     wrote: int = 0  # examples that changed the database
@@ -1283,8 +1310,7 @@ def run_example(
         if endpoint.fresh_client:
             client = client_as(endpoint.persona, w)
         endpoint.first(client, w)
-        staged = staged_import(client, w) if name == "therapist-import" else ""
-        request = draw_request(data, name, endpoint, w, staged)
+        request = draw_request(data, name, endpoint, w)
         before, audit_before = snapshot(), last_audit_id()
         with like_postgresql():
             response = request.send(client)

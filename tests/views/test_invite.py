@@ -80,10 +80,10 @@ class BrokenBackend:
         pass
 
 
-def test_it_refuses_an_email_already_in_use(as_alice, alice, pat):
+def test_it_refuses_an_email_already_in_use_in_the_clinic(as_alice, alice, pat):
     response = invite(as_alice, alice, email="PAT@patient.test")
     assert response.status_code == 400
-    assert "already in use" in response.content.decode()
+    assert "Someone in your clinic already uses this email address." in response.content.decode()
     assert not mail.outbox
 
 

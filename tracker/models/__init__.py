@@ -1,5 +1,6 @@
 from .base import RATING_MAX, RATING_MIN, SLEEP_HOURS_CHOICES
 from .flags import Flag, FlagEvent, FlagKind, Severity
+from .imports import ImportStaging
 from .library import Exercise, ProgramTemplate, ProgramTemplateItem, Side
 from .logbook import DailyCheckin, ExerciseLog, Session, Symptom
 from .operations import AuditEvent, DeletionRequest, Notification, PushSubscription, WorkerHeartbeat
@@ -20,6 +21,7 @@ __all__ = [
     "Flag",
     "FlagEvent",
     "FlagKind",
+    "ImportStaging",
     "LegacyRecoveryCode",
     "Notification",
     "PatientProfile",

@@ -102,6 +102,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "auth.password_reset_requested": _("Asked for a password reset link"),
     "auth.recovery_code_used": _("Signed in with a recovery code"),
     "auth.recovery_codes_regenerated": _("Made new two-factor recovery codes"),
+    "auth.step_up_confirmed": _("Confirmed their password or code before a sign-in change"),
+    "auth.step_up_failed": _("Gave a wrong password or code before a sign-in change"),
     "auth.two_factor_disabled": _("Turned off two-factor sign-in"),
     "auth.two_factor_enabled": _("Turned on two-factor sign-in"),
     "auth.two_factor_failed": _("Entered a wrong sign-in code"),

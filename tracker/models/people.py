@@ -141,8 +141,8 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        # Email addresses are matched without regard to case.
-        return self.get(email__iexact=username)
+        # Email addresses are matched without regard to case; held accounts never sign in.
+        return self.get(email__iexact=username, held=False)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -150,7 +150,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         PATIENT = "patient", _("Patient")
         THERAPIST = "therapist", _("Therapist")
 
-    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    # One account signs in with an address (see Meta); a clinic may still invite or import
+    # a patient whose address signs in at another clinic: that account is *held*.
+    email = models.EmailField(_("email address"), max_length=254)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     clinic = models.ForeignKey(
@@ -165,6 +167,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
     # Therapists: when the next daily flag digest is due (UTC, from their local 07:00).
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A patient invited or imported with an address that already signs in to an account at
+    # another clinic. The inviting clinic sees an invited patient like any other (telling it
+    # the address is taken would tell it where the person is treated); the account cannot
+    # sign in, and the address is sent nothing but a note that it is already registered.
+    # The next invitation sent releases it once the address is free.
+    held = models.BooleanField(_("held"), default=False)
 
     objects = UserManager()
 
@@ -175,7 +183,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            # Exactly one account signs in with an address, whatever its case; held accounts
+            # do not sign in, and a clinic never has two accounts with one address.
+            models.UniqueConstraint(
+                Lower("email"), condition=models.Q(held=False), name="user_email_unique_ci"
+            ),
+            models.UniqueConstraint(
+                Lower("email"), "clinic", name="user_email_unique_ci_per_clinic"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(held=False) | models.Q(role="patient"),
+                name="user_held_is_patient",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=["patient", "therapist"]), name="user_role_valid"
             ),

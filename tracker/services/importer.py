@@ -37,6 +37,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.base import SLEEP_HOURS_MAX
+from tracker.services.invites import patient_account_create
 from tracker.services.prescribing import DosageSpec, prescription_add, program_create
 from tracker.services.scheduling import patient_schedule_refresh
 
@@ -411,21 +412,24 @@ def _import(
     session_rows = _parse_sessions(sessions_csv, today, report) if sessions_csv else []
 
     # Who the rows may refer to: this clinic's patients, and the ones being created now.
+    # Only this clinic's accounts are looked at: an address with an account at another
+    # clinic is imported like a new one (as a held account, see User.held), so the import
+    # never tells one clinic who is treated at another.
     emails = {r.email for r in checkins} | {r.email for r in session_rows} | set(new_patients)
+    in_clinic = User.objects.filter(clinic=clinic, email__in=emails)
     existing = {
         p.user.email: p
-        for p in PatientProfile.objects.filter(user__email__in=emails).select_related("user")
+        for p in PatientProfile.objects.filter(clinic=clinic, user__in=in_clinic).select_related(
+            "user"
+        )
     }
-    others = set(User.objects.filter(email__in=emails).values_list("email", flat=True)) - set(
-        existing
-    )
+    others = set(in_clinic.values_list("email", flat=True)) - set(existing)
     for email, prow in new_patients.items():
-        profile = existing.get(email)
-        if email in others or (profile is not None and profile.clinic_id != clinic.pk):
+        if email in others:
             report.errors.append(
-                RowError("patients.csv", prow.line, f"{email} already has an account elsewhere")
+                RowError("patients.csv", prow.line, f"{email} is not a patient of {clinic}")
             )
-    known = {e for e, p in existing.items() if p.clinic_id == clinic.pk} | set(new_patients)
+    known = set(existing) | set(new_patients)
     for crow in checkins:
         if crow.email not in known:
             report.errors.append(
@@ -435,7 +439,7 @@ def _import(
     # The program each patient's session rows must fit: existing prescriptions, or the file's.
     programs: dict[str, set[str]] = {e: set(p.slugs) for e, p in new_patients.items()}
     for email, profile in existing.items():
-        if profile.clinic_id == clinic.pk and email not in programs:
+        if email not in programs:
             programs[email] = set(
                 PrescribedExercise.objects.filter(program__patient=profile).values_list(
                     "exercise__slug", flat=True
@@ -474,14 +478,12 @@ def _write(
     library: dict[str, Exercise],
     report: ImportReport,
 ) -> None:
-    profiles = {e: p for e, p in existing.items() if p.clinic_id == clinic.pk}
+    profiles = dict(existing)
     for email, prow in new_patients.items():
         if email in profiles:
             report.counts["patients_already_present"] += 1
             continue
-        user = User.objects.create_user(
-            email, None, clinic=clinic, role=User.Role.PATIENT, timezone=prow.timezone
-        )
+        user = patient_account_create(email=email, clinic_id=clinic.pk, timezone=prow.timezone)
         profile = PatientProfile.objects.create(user=user, clinic=clinic, therapist=therapist)
         program = program_create(
             patient=profile,

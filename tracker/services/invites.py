@@ -4,6 +4,12 @@ The link carries a token from Django's password-reset token generator with its o
 and extra state in the hash: the moment of the latest invite and whether it was accepted.
 So a link stops working when it is used (the password changes), when a newer invite is
 sent, when the invite is revoked, and after PASSWORD_RESET_TIMEOUT seconds.
+
+An address that already signs in to an account at another clinic is invited like any other,
+and the inviting clinic sees the same answer and the same pending invitation: the account
+made is *held* (``User.held``), and the email sent to the address says it is already
+registered instead of carrying a link. Only an address already used in the inviter's own
+clinic is refused, as that is the clinic's own data.
 """
 
 from __future__ import annotations
@@ -68,10 +74,50 @@ def invite_path(profile: PatientProfile) -> str:
     return reverse("invite-accept", kwargs={"uidb64": uidb64, "token": token})
 
 
+def _address_signs_in_elsewhere(email: str, clinic_id: int) -> bool:
+    return (
+        User.objects.filter(email__iexact=email, held=False).exclude(clinic_id=clinic_id).exists()
+    )
+
+
+def patient_account_create(*, email: str, clinic_id: int, **fields: object) -> User:
+    """A new patient's account, without a usable password; held when the address already
+    signs in at another clinic. An address already used in this clinic raises IntegrityError.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    fields = {"clinic_id": clinic_id, "role": User.Role.PATIENT, **fields}
+    if not _address_signs_in_elsewhere(email, clinic_id):
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(email, None, **fields)
+        except IntegrityError:
+            # Another clinic took the address this very moment; else it is this clinic's.
+            if not _address_signs_in_elsewhere(email, clinic_id):
+                raise
+    return User.objects.create_user(email, None, held=True, **fields)
+
+
+def _release_if_free(user: User) -> None:
+    """A held account whose address no longer signs in anywhere else becomes a normal one."""
+    if not user.held or _address_signs_in_elsewhere(user.email, user.clinic_id):
+        return
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(held=False)
+    except IntegrityError:  # taken again meanwhile
+        return
+    user.held = False
+
+
 def _invite_send(profile: PatientProfile) -> Notification:
-    """Write the notification row, then send; the row records the outcome either way."""
+    """Write the notification row, then send; the row records the outcome either way.
+
+    A held account's address is told it is already registered, with no link: the row and
+    what the clinic sees are the same as for any invitation.
+    """
     user = profile.user
     assert profile.invited_at is not None
+    _release_if_free(user)
     notification = Notification.objects.create(
         clinic_id=profile.clinic_id,
         recipient=user,
@@ -82,20 +128,26 @@ def _invite_send(profile: PatientProfile) -> Notification:
         idempotency_key=f"invite:{profile.pk}:{profile.invited_at.isoformat()}",
         local_date=profile.local_today(),
     )
+    site = settings.REHABIT_SITE_URL.rstrip("/")
     context = {
         "patient_name": user.display_name,
         "therapist_name": profile.therapist.display_name,
         "clinic_name": profile.clinic.name,
-        "link": settings.REHABIT_SITE_URL.rstrip("/") + invite_path(profile),
         "valid_days": invite_valid_days(),
     }
+    if user.held:
+        template = "emails/invite_registered"
+        context["sign_in_link"] = site + reverse("login")
+    else:
+        template = "emails/invite"
+        context["link"] = site + invite_path(profile)
     subject = render_to_string("emails/invite_subject.txt", context).strip()
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("emails/invite.txt", context),
+        body=render_to_string(f"{template}.txt", context),
         to=[user.email],
     )
-    message.attach_alternative(render_to_string("emails/invite.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     notification.attempts = 1
     try:
         message.send()
@@ -130,19 +182,25 @@ def patient_invite(
     condition: str = "",
     request: HttpRequest | None = None,
 ) -> InviteOutcome:
-    """Create the patient's account (no usable password) and email them the link."""
+    """Create the patient's account (no usable password) and email them the link.
+
+    The answer is the same whether or not the address has an account at another clinic.
+    """
     if therapist.clinic_id != actor.clinic_id or not therapist.is_therapist:
         raise ValidationError(_("Choose a therapist of your clinic."))
     if timezone_name not in zoneinfo.available_timezones():
         raise ValidationError({"timezone": _("Choose a time zone from the list.")})
     email = User.objects.normalize_email(email).strip().lower()
+    in_your_clinic = ValidationError(
+        {"email": _("Someone in your clinic already uses this email address.")}
+    )
+    if User.objects.filter(email__iexact=email, clinic_id=actor.clinic_id).exists():
+        raise in_your_clinic
     try:
         with transaction.atomic():
-            user = User.objects.create_user(
-                email,
-                None,  # unusable: the patient chooses one through the link
-                clinic_id=actor.clinic_id,
-                role=User.Role.PATIENT,
+            user = patient_account_create(
+                email=email,
+                clinic_id=actor.clinic_id,  # type: ignore[arg-type]
                 full_name=full_name.strip(),
                 timezone=timezone_name,
             )
@@ -154,8 +212,8 @@ def patient_invite(
                 invited_at=timezone.now(),
             )
             audit_record(action="patient.invited", actor=actor, request=request, patient=profile)
-    except IntegrityError as exc:
-        raise ValidationError({"email": _("This email address is already in use.")}) from exc
+    except IntegrityError as exc:  # the same address invited twice at once
+        raise in_your_clinic from exc
     return InviteOutcome(patient=profile, notification=_invite_send(profile))
 
 
@@ -210,7 +268,7 @@ def invite_user_from_link(uidb64: str, token: str) -> User | None:
     except (TypeError, ValueError, OverflowError):
         return None
     user = (
-        User.objects.filter(pk=pk, role=User.Role.PATIENT, is_active=True)
+        User.objects.filter(pk=pk, role=User.Role.PATIENT, is_active=True, held=False)
         .select_related("patient_profile__clinic")
         .first()
     )

@@ -1,17 +1,15 @@
 """A clinic admin imports a caseload from CSV files: check first, then import.
 
 Both steps call the same service as the `import_logs` command. The checked files wait in
-the admin's session (compressed) between the two steps, so "Import now" imports exactly
-what was checked and the admin does not have to choose the files again; the copy is
-dropped as soon as it is imported or replaced by a new upload.
+their own table (``ImportStaging``), named by a random id in the "Import now" and "Cancel"
+URLs, so "Import now" imports exactly what was checked without the admin choosing the
+files again, and nothing of them rides along in the admin's session. Importing, cancelling
+or checking other files deletes them; so does the expiry.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import secrets
-import zlib
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -19,16 +17,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from tracker.access import clinic_admin_required, therapists_of_clinic
+from tracker.access import clinic_admin_required, import_staging_for_admin, therapists_of_clinic
 from tracker.services.audit import audit_record
+from tracker.services.import_staging import (
+    FILES,
+    import_staging_cancel,
+    import_staging_create,
+    import_staging_run,
+)
 from tracker.services.importer import ImportReport, import_caseload
 from workspace.forms import ImportForm
 
 TEMPLATE = "workspace/import.html"
-STASH_KEY = "tracker.import.checked"
-FILES = ("patients", "checkins", "sessions")
 MAX_ERRORS_SHOWN = 500
 COUNT_LABELS = {  # the importer's count names, in words
     "patients": gettext_lazy("New patients"),
@@ -41,27 +43,7 @@ COUNT_LABELS = {  # the importer's count names, in words
     "exercise_logs": gettext_lazy("Exercise logs"),
     "exercise_rows_beyond_the_day_s_dose": gettext_lazy("Rows beyond the day's dose (skipped)"),
 }
-
-
-def _stash(request: HttpRequest, therapist_id: int, texts: dict[str, str | None]) -> str:
-    token = secrets.token_urlsafe(16)
-    packed = zlib.compress(json.dumps(texts).encode(), level=6)
-    request.session[STASH_KEY] = {
-        "token": token,
-        "therapist": therapist_id,
-        "files": base64.b64encode(packed).decode("ascii"),
-    }
-    return token
-
-
-def _unstash(request: HttpRequest, token: str) -> dict[str, Any] | None:
-    stash = request.session.pop(STASH_KEY, None)
-    # As bytes: compare_digest refuses a str with anything but ASCII, and the token comes
-    # from the form as typed.
-    if not stash or not secrets.compare_digest(stash.get("token", "").encode(), token.encode()):
-        return None
-    texts = json.loads(zlib.decompress(base64.b64decode(stash["files"])))
-    return {"therapist": stash["therapist"], "texts": texts}
+NO_LONGER_WAITING = gettext_lazy("Those files are no longer waiting; please upload them again.")
 
 
 def _report_context(report: ImportReport) -> dict[str, Any]:
@@ -82,33 +64,6 @@ def import_caseload_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     therapists = therapists_of_clinic(user)  # type: ignore[arg-type]
     context: dict[str, Any] = {}
-
-    if request.method == "POST" and request.POST.get("step") == "import":
-        stash = _unstash(request, request.POST.get("token", ""))
-        therapist = therapists.filter(pk=stash["therapist"]).first() if stash else None
-        if stash is None or therapist is None:
-            messages.error(
-                request, _("Those files are no longer waiting; please upload them again.")
-            )
-            return redirect("therapist-import")
-        report = import_caseload(
-            clinic=user.clinic,  # type: ignore[union-attr]
-            therapist=therapist,
-            patients_csv=stash["texts"].get("patients"),
-            checkins_csv=stash["texts"].get("checkins"),
-            sessions_csv=stash["texts"].get("sessions"),
-            dry_run=False,
-        )
-        if report.ok:
-            audit_record(
-                action="caseload.imported",
-                request=request,
-                detail={"therapist": therapist.email, "counts": dict(report.counts)},
-            )
-        form = ImportForm(therapists=therapists, initial={"therapist": therapist.pk})
-        context.update(_report_context(report), imported=report.ok)
-        return render(request, TEMPLATE, {"form": form, **context})
-
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
@@ -116,7 +71,6 @@ def import_caseload_view(request: HttpRequest) -> HttpResponse:
         initial={"therapist": user.pk},
     )
     if request.method == "POST" and form.is_valid():
-        request.session.pop(STASH_KEY, None)
         texts = {name: form.cleaned_data[name] for name in FILES}
         therapist = form.cleaned_data["therapist"]
         report = import_caseload(
@@ -129,7 +83,45 @@ def import_caseload_view(request: HttpRequest) -> HttpResponse:
         )
         context.update(_report_context(report), checked=True)
         if report.ok:
-            context["token"] = _stash(request, therapist.pk, texts)
+            context["staging"] = import_staging_create(
+                admin=user,  # type: ignore[arg-type]
+                therapist=therapist,
+                texts=texts,
+            )
             context["therapist"] = therapist
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, TEMPLATE, {"form": form, **context}, status=status)
+
+
+@require_POST
+@clinic_admin_required
+def import_run(request: HttpRequest, staging_id: uuid.UUID) -> HttpResponse:
+    """ "Import now": the checked files, as they were checked; then they are gone."""
+    staging = import_staging_for_admin(request.user, staging_id)  # type: ignore[arg-type]
+    therapists = therapists_of_clinic(request.user)  # type: ignore[arg-type]
+    done = None
+    if therapists.filter(pk=staging.therapist_id).exists():
+        done = import_staging_run(staging=staging)
+    else:  # the chosen therapist left the clinic since the check
+        import_staging_cancel(staging=staging)
+    if done is None:
+        messages.error(request, NO_LONGER_WAITING)
+        return redirect("therapist-import")
+    if done.report.ok:
+        audit_record(
+            action="caseload.imported",
+            request=request,
+            detail={"therapist": done.therapist.email, "counts": dict(done.report.counts)},
+        )
+    form = ImportForm(therapists=therapists, initial={"therapist": done.therapist.pk})
+    context = {**_report_context(done.report), "imported": done.report.ok}
+    return render(request, TEMPLATE, {"form": form, **context})
+
+
+@require_POST
+@clinic_admin_required
+def import_cancel(request: HttpRequest, staging_id: uuid.UUID) -> HttpResponse:
+    staging = import_staging_for_admin(request.user, staging_id)  # type: ignore[arg-type]
+    import_staging_cancel(staging=staging)
+    messages.info(request, _("Nothing was imported; the checked files are deleted."))
+    return redirect("therapist-import")
