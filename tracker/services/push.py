@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -96,28 +96,40 @@ def push_subscription_save(
         raise ValidationError(_("This browser's notification service is not one we can use."))
     if not p256dh or not auth or len(p256dh) > 200 or len(auth) > 100 or "\x00" in p256dh + auth:
         raise ValidationError(_("This browser sent incomplete push keys."))
-    with transaction.atomic():
-        existing = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
-        if existing is not None and existing.user_id != user.pk:
-            raise PushEndpointTaken(
-                _("This browser's notifications are still set up for another account."),
-                code="taken",
-            )
-        if existing is not None:
-            existing.p256dh, existing.auth, existing.session_mark = p256dh, auth, session_mark
-            existing.save(update_fields=["p256dh", "auth", "session_mark"])
-            return existing
-        subscription = PushSubscription.objects.create(
-            user=user, endpoint=endpoint, p256dh=p256dh, auth=auth, session_mark=session_mark
-        )
-        # A patient's phones are few; a browser subscribing again and again (reinstalled,
-        # cleared, or a script) does not pile up addresses for the worker to send to.
-        newest = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")
-        keep = list(newest.values_list("pk", flat=True)[: settings.WEB_PUSH_MAX_SUBSCRIPTIONS])
-        PushSubscription.objects.filter(user=user).exclude(pk__in=keep).delete()
-    # Only a new browser is a change; the same one refreshing its keys is not.
-    _audit("patient.push_subscribed", user, request)
+    fields = {"p256dh": p256dh, "auth": auth, "session_mark": session_mark}
+    try:
+        subscription, created = _subscription_store(user, endpoint, fields)
+    except IntegrityError:
+        # The same address stored by another request at this very moment: decide again.
+        subscription, created = _subscription_store(user, endpoint, fields)
+    if created:
+        # Only a new browser is a change; the same one refreshing its keys is not.
+        _audit("patient.push_subscribed", user, request)
     return subscription
+
+
+@transaction.atomic
+def _subscription_store(
+    user: User, endpoint: str, fields: dict[str, str]
+) -> tuple[PushSubscription, bool]:
+    existing = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+    if existing is not None and existing.user_id != user.pk:
+        raise PushEndpointTaken(
+            _("This browser's notifications are still set up for another account."),
+            code="taken",
+        )
+    if existing is not None:
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(fields))
+        return existing, False
+    subscription = PushSubscription.objects.create(user=user, endpoint=endpoint, **fields)
+    # A patient's phones are few; a browser subscribing again and again (reinstalled,
+    # cleared, or a script) does not pile up addresses for the worker to send to.
+    newest = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")
+    keep = list(newest.values_list("pk", flat=True)[: settings.WEB_PUSH_MAX_SUBSCRIPTIONS])
+    PushSubscription.objects.filter(user=user).exclude(pk__in=keep).delete()
+    return subscription, True
 
 
 def push_subscription_delete(
