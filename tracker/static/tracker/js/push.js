@@ -59,7 +59,11 @@
   }
   navigator.serviceWorker.ready.then(function (registration) {
     return registration.pushManager.getSubscription();
-  }).then(function (subscription) { show(Boolean(subscription)); });
+  }).then(function (subscription) {
+    // A subscription the browser kept after someone signed out is no longer on the server:
+    // offer to turn notifications on, which hands the server this browser's address again.
+    show(Boolean(subscription) && box.dataset.subscribed === "yes");
+  });
 
   on.addEventListener("click", function () {
     on.disabled = true;
