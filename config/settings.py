@@ -415,6 +415,19 @@ LOGGING = {
 VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@rehabit.test")
+# A browser names its own push service, so the address comes from the patient's phone: only
+# the browser vendors' services are accepted (Chrome, Edge's Chromium and most others: FCM;
+# Firefox: Mozilla autopush; legacy Edge: WNS; Safari: Apple). "*.host" matches subdomains,
+# "host:port" a port other than the scheme's own.
+WEB_PUSH_ALLOWED_HOSTS = env_list(
+    "WEB_PUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,*.notify.windows.com,*.push.apple.com",
+)
+# Push never reaches a private, loopback, link-local or reserved address, whatever a push
+# host resolves to, unless its network is listed here (CIDR, comma-separated; normally none).
+WEB_PUSH_ALLOWED_NETWORKS = env_list("WEB_PUSH_ALLOWED_NETWORKS")
+# Phones (browsers) one patient may receive push on; a new one beyond it replaces the oldest.
+WEB_PUSH_MAX_SUBSCRIPTIONS = 5
 
 # --- Product defaults -----------------------------------------------------------------------
 REHABIT_DEFAULT_REMINDER_TIME = "18:00"

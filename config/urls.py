@@ -2,6 +2,13 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django_otp.admin import OTPAdminSite
+
+# The Django admin reaches every clinic's data: a password alone must not open it. As
+# django-otp documents, the default site becomes its OTPAdminSite, which asks staff for a
+# code from one of their django-otp devices at its own login and lets in only a session
+# verified by one (a therapist's two-factor sign-in counts). Every registered model stays.
+admin.site.__class__ = OTPAdminSite
 
 
 class FaviconView(RedirectView):

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.views.decorators.cache import never_cache
 from django_htmx.http import HttpResponseClientRedirect
 
 from tracker.models import (
@@ -62,8 +63,13 @@ def patient_required(view: View) -> View:
 
 
 def therapist_required(view: View) -> View:
-    """Therapist pages: patients and people outside a clinic get 404."""
+    """Therapist pages: patients and people outside a clinic get 404.
 
+    Every workspace page shows patients' data or the clinic's, often on a shared computer:
+    none may stay in the browser's cache (or a proxy's) for the next person to page back to.
+    """
+
+    @never_cache
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -19,6 +19,9 @@ class TrackerConfig(AppConfig):
 
         user_logged_in.connect(signals.record_login, dispatch_uid="tracker.audit.login")
         user_logged_out.connect(signals.record_logout, dispatch_uid="tracker.audit.logout")
+        user_logged_out.connect(
+            signals.forget_push_of_session, dispatch_uid="tracker.push.sign_out"
+        )
         user_login_failed.connect(
             signals.record_login_failed, dispatch_uid="tracker.audit.login_failed"
         )

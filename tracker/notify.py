@@ -77,7 +77,13 @@ class EmailTransport:
 
 
 class WebPushTransport:
-    """Web push with VAPID keys from settings; expired subscriptions are removed."""
+    """Web push with VAPID keys from settings; expired subscriptions are removed.
+
+    Only known push services at public addresses are reached (tracker/push_endpoints.py).
+    A failure is recorded in a few fixed words: what a connection attempt raised (refused,
+    timed out, a TLS error) would tell a clinic admin reading it which ports are open on
+    which machines. The details go to the server's log only.
+    """
 
     channel = "push"
 
@@ -91,6 +97,12 @@ class WebPushTransport:
     def send(self, *, recipient: User, message: Message) -> None:
         from pywebpush import WebPushException, webpush
 
+        from tracker.push_endpoints import (
+            PushAddressRefused,
+            push_endpoint_allowed,
+            push_http_session,
+        )
+
         payload = json.dumps(
             {
                 "title": message.subject,
@@ -100,8 +112,16 @@ class WebPushTransport:
             }
         )
         delivered = 0
-        failures: list[str] = []
+        final: list[str] = []  # failures retrying cannot mend
+        passing: list[str] = []  # failures a later try may get past
+        session = push_http_session()
         for subscription in list(recipient.push_subscriptions.all()):
+            if not push_endpoint_allowed(subscription.endpoint):
+                # Stored before the list of push services was enforced, or the list has
+                # changed since: it can never be sent to again.
+                subscription.delete()
+                final.append(PUSH_NOT_A_PUSH_SERVICE)
+                continue
             try:
                 webpush(
                     subscription_info={
@@ -112,23 +132,37 @@ class WebPushTransport:
                     vapid_private_key=settings.VAPID_PRIVATE_KEY,
                     vapid_claims={"sub": settings.VAPID_SUBJECT},
                     timeout=10,
+                    requests_session=session,
                 )
                 delivered += 1
+            except PushAddressRefused as exc:
+                log.warning("push subscription %s refused: %s", subscription.pk, exc)
+                final.append(PUSH_ADDRESS_REFUSED)
             except WebPushException as exc:
                 status = getattr(exc.response, "status_code", None)
                 if status in (404, 410):
                     # The browser dropped this subscription; it will never work again.
                     subscription.delete()
-                    failures.append(f"subscription gone ({status})")
+                    final.append(f"subscription gone ({status})")
                 else:
-                    failures.append(f"push service said {status}: {exc}")
-            except Exception as exc:  # network errors from requests
-                failures.append(f"{type(exc).__name__}: {exc}")
+                    log.warning("push subscription %s: %s", subscription.pk, exc)
+                    passing.append(f"push service answered {status}")
+            except Exception as exc:  # network errors from requests, a bad key
+                log.warning("push subscription %s failed: %r", subscription.pk, exc)
+                passing.append(PUSH_UNREACHABLE)
+        session.close()
         if delivered:
             return
-        if failures and all("gone" in f for f in failures):
-            raise PermanentError("; ".join(failures))
-        raise TransientError("; ".join(failures) or "no subscription")
+        failures = "; ".join(dict.fromkeys(final + passing))  # each reason once
+        if final and not passing:
+            raise PermanentError(failures)
+        raise TransientError(failures or "no subscription")
+
+
+# What a failed push records, whatever the underlying error said.
+PUSH_NOT_A_PUSH_SERVICE = "push address refused: not a known push service (removed)"
+PUSH_ADDRESS_REFUSED = "push address refused: the push service led to a non-public address"
+PUSH_UNREACHABLE = "the push service could not be reached"
 
 
 def transports() -> list[Transport]:

@@ -1,5 +1,6 @@
 """Authentication events in the audit trail (HIPAA audit controls): who logged in and out,
-and who tried and failed, from where. Connected in TrackerConfig.ready()."""
+and who tried and failed, from where; and a sign-out's end of the push subscriptions its
+session made. Connected in TrackerConfig.ready()."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.http import HttpRequest
 
 from tracker.models import User
 from tracker.services.audit import audit_record
+from tracker.services.push import push_subscriptions_sign_out
 
 # Longer than any real email; an attacker's megabyte of "email" is not worth keeping.
 MAX_ATTEMPTED_EMAIL = 254
@@ -24,6 +26,15 @@ def record_logout(
     # Logging out of an already expired session has nobody to name.
     if user is not None:
         audit_record(action="auth.logout", actor=user, request=request)
+
+
+def forget_push_of_session(
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
+    # Sent before the session is flushed, so its mark can still be read.
+    session = getattr(request, "session", None)
+    if user is not None and session is not None:
+        push_subscriptions_sign_out(user=user, session=session, request=request)
 
 
 def record_login_failed(

@@ -77,7 +77,12 @@ from tracker.services.preferences import (
     patient_preferences_update,
     patient_timezone_detected,
 )
-from tracker.services.push import push_subscription_delete, push_subscription_save
+from tracker.services.push import (
+    PushEndpointTaken,
+    push_subscription_delete,
+    push_subscription_save,
+    session_push_mark,
+)
 
 TODAY = "patient/today.html"
 CHECKIN = "patient/checkin.html"
@@ -741,8 +746,12 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
             endpoint=endpoint,
             p256dh=str(keys.get("p256dh", "")),
             auth=str(keys.get("auth", "")),
+            session_mark=session_push_mark(request.session),
             request=request,
         )
+    except PushEndpointTaken as error:
+        # push.js then asks the browser's push service for a fresh address and sends that.
+        return JsonResponse({"error": " ".join(error.messages), "resubscribe": True}, status=409)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse({"subscribed": True})

@@ -45,7 +45,7 @@ def test_a_red_session_opens_a_high_flag_and_emails_the_therapist_at_once(
     assert "pain 3 before, 8 after" in flag.summary
     alert = Notification.objects.get(kind=Notification.Kind.FLAG_ALERT, patient=pat)
     assert alert.recipient == pat.therapist
-    assert len(mail.outbox) == 1 and "Red light" in mail.outbox[0].subject
+    assert len(mail.outbox) == 1 and "Red light" in mail.outbox[0].body
 
 
 def test_another_red_session_updates_the_flag_without_a_second_one(pat, pat_program):

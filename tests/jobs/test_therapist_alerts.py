@@ -33,7 +33,8 @@ def test_a_high_flag_that_opens_emails_the_therapist_once(pat, alice):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [alice.email]
-    assert "Pat" in message.subject and "Pain rising" in message.subject
+    assert "Pat" in message.body and "Pain rising" in message.body
+    assert message.subject == "Rehabit: a new high flag"
     assert "7.1" not in message.body  # the numbers stay behind the login
     assert Notification.objects.get().kind == "flag_alert"
 

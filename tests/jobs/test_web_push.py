@@ -33,12 +33,16 @@ class PushService(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def push_service():
+def push_service(settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), PushService)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     PushService.received = []
-    yield f"http://127.0.0.1:{server.server_address[1]}/push/"
+    port = server.server_address[1]
+    # A stand-in push service on this machine: push reaches it only when both lists say so.
+    settings.WEB_PUSH_ALLOWED_HOSTS = [f"127.0.0.1:{port}"]
+    settings.WEB_PUSH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    yield f"http://127.0.0.1:{port}/push/"
     server.shutdown()
 
 

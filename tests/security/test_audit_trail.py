@@ -314,9 +314,14 @@ def test_downloading_the_audit_log(as_alice: Client, alice: User):
 # --- The patient's own changes ---------------------------------------------------------------
 
 PUSH = {
-    "endpoint": "https://push.example.org/send/abc123",
+    "endpoint": "https://fcm.googleapis.com/fcm/send/abc123",
     "keys": {"p256dh": "BOr6x-key", "auth": "c2VjcmV0"},
 }
+
+
+@pytest.fixture
+def push_on(settings) -> None:
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "BPublicKey", "private-key"
 
 
 def push(client: Client, body: dict[str, object]):
@@ -342,13 +347,13 @@ def test_the_phone_setting_a_patient_s_time_zone(client: Client, clinic, alice: 
     assert event.detail == {"fields": ["timezone"], "by": "phone"}
 
 
-def test_a_patient_turning_on_push_reminders(as_pat: Client, pat: PatientProfile):
+def test_a_patient_turning_on_push_reminders(as_pat: Client, pat: PatientProfile, push_on):
     push(as_pat, PUSH)
     push(as_pat, PUSH)  # the same browser again is not a change
     the_event("patient.push_subscribed", actor=pat.user, patient=pat, clinic=pat.clinic)
 
 
-def test_a_patient_turning_off_push_reminders(as_pat: Client, pat: PatientProfile):
+def test_a_patient_turning_off_push_reminders(as_pat: Client, pat: PatientProfile, push_on):
     push(as_pat, PUSH)
     push(as_pat, {"endpoint": PUSH["endpoint"], "remove": True})
     push(as_pat, {"endpoint": PUSH["endpoint"], "remove": True})  # nothing left to remove

@@ -91,7 +91,7 @@ def log_data(o: dict[str, Any]) -> dict[str, Any]:
 
 def push_data(o: dict[str, Any]) -> dict[str, Any]:
     return {
-        "endpoint": "https://push.example.test/send/abc123",
+        "endpoint": "https://fcm.googleapis.com/fcm/send/abc123",
         "keys": {"p256dh": "BNc-public-key", "auth": "auth-secret"},
     }
 
@@ -229,7 +229,8 @@ CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 
 
 @pytest.fixture
-def objects(pat, pia, bob, alice, charlie, pat_program) -> dict[str, Any]:
+def objects(pat, pia, bob, alice, charlie, pat_program, settings) -> dict[str, Any]:
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "BPublicKey", "private-key"  # push on
     live_days(pat, 2)  # finished sessions and check-ins on the last two days
     today = pat.local_today()
     open_session = session_start(

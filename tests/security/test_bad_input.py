@@ -132,7 +132,10 @@ class World:
 
 
 @pytest.fixture
-def world(pat, pia, oscar, alice, bob, charlie, pat_program, bridge, hip_stretch) -> World:
+def world(
+    pat, pia, oscar, alice, bob, charlie, pat_program, bridge, hip_stretch, settings
+) -> World:
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "BPublicKey", "private-key"  # push on
     today, yesterday = pat.local_today(), pat.local_today() - timedelta(days=1)
     live_days(pat, 2)  # check-ins and finished sessions on the two days before today
     checkin_record(
@@ -186,7 +189,7 @@ def world(pat, pia, oscar, alice, bob, charlie, pat_program, bridge, hip_stretch
     ivy.save(update_fields=["invited_at"])
     _, _invite, uidb64, token, _ = invite_path(ivy).split("/")
     PushSubscription.objects.create(
-        user=pat.user, endpoint="https://push.example.test/send/pat", p256dh="BKey", auth="sec"
+        user=pat.user, endpoint="https://fcm.googleapis.com/fcm/send/pat", p256dh="BKey", auth="sec"
     )
     TherapistNote.objects.create(clinic=pat.clinic, patient=pat, author=alice, text="Seen.")
     bob_recovery_codes = turn_on(bob)
@@ -994,7 +997,7 @@ NO_INPUT = {
 # --- Bodies the forms cannot anticipate ------------------------------------------------------
 
 SUBSCRIPTION = {
-    "endpoint": "https://push.example.test/send/new",
+    "endpoint": "https://fcm.googleapis.com/fcm/send/new",
     "keys": {"p256dh": "BNewKey", "auth": "secret"},
 }
 
@@ -1013,8 +1016,9 @@ def json_bodies() -> SearchStrategy[bytes]:
     )
     endpoint = st.one_of(
         one_of(
-            SUBSCRIPTION["endpoint"], "https://push.example.test/send/pat",
+            SUBSCRIPTION["endpoint"], "https://fcm.googleapis.com/fcm/send/pat",
             "http://push.example.test/plain", "https://push.example.test/\x00",
+            "https://169.254.169.254/latest/", "https://[::1]:8102/",
             "https://push.example.test/" + "p" * 1_100, "", "javascript:alert(1)",
         ),
         value,
@@ -1033,7 +1037,9 @@ def json_bodies() -> SearchStrategy[bytes]:
         {"endpoint": endpoint},
         optional={"keys": keys, "remove": st.one_of(st.booleans(), value)},
     )
-    valid = one_of(SUBSCRIPTION, {"endpoint": "https://push.example.test/send/pat", "remove": True})
+    valid = one_of(
+        SUBSCRIPTION, {"endpoint": "https://fcm.googleapis.com/fcm/send/pat", "remove": True}
+    )
     as_json = st.one_of(valid, shaped, value).map(lambda v: json.dumps(v).encode())
     not_json = one_of(
         b"", b"{", b"not json", b"\xff\xfe{}", b'{"endpoint": "\\ud800"}', b"[" * 5_000,

@@ -84,6 +84,9 @@ class PushSubscription(models.Model):
     endpoint = models.URLField(max_length=1000, unique=True)
     p256dh = models.CharField(max_length=200)
     auth = models.CharField(max_length=100)
+    # The mark of the signed-in session that subscribed (tracker.services.push): signing out
+    # of that session removes the subscription. Empty for subscriptions made before.
+    session_mark = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Therapist notifications: an email at once for a high flag, and a morning digest.
 
-Emails name the patient and the kind of flag but leave the numbers inside the app, behind a
-login: email is not a safe place for health details.
+Email bodies name the patient and the kind of flag but leave the numbers inside the app,
+behind a login: email is not a safe place for health details. Subjects name neither.
 """
 
 from __future__ import annotations
@@ -58,7 +58,13 @@ def flag_alert_send(*, event_id: int) -> Notification | None:
         "url": url,
     }
     message = Message(
-        subject=_("High flag: %(patient)s — %(kind)s") % context,
+        # A subject shows on lock screens, in notification previews and in mail logs: it
+        # names neither the patient nor the flag. The body, read in the mailbox, does.
+        subject=(
+            _("Rehabit: a flag has risen to high")
+            if context["escalated"]
+            else _("Rehabit: a new high flag")
+        ),
         text=render_to_string("emails/flag_alert.txt", context),
         html=render_to_string("emails/flag_alert.html", context),
         url=url,

@@ -26,8 +26,28 @@
       body: JSON.stringify(body),
     }).then(function (response) {
       return response.json().then(function (data) {
-        if (!response.ok) throw new Error(data.error || "");
+        if (!response.ok) {
+          var error = new Error(data.error || "");
+          error.resubscribe = Boolean(data.resubscribe);
+          throw error;
+        }
         return data;
+      });
+    });
+  }
+
+  function subscribeAndSend(registration, fresh) {
+    return registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: keyBytes(box.dataset.pushKey),
+    }).then(function (subscription) {
+      return send(subscription.toJSON()).catch(function (error) {
+        // This browser's push address is still held by an account that never signed out
+        // here. Only this browser can get a fresh address from its push service: do so once.
+        if (!error.resubscribe || fresh) throw error;
+        return subscription.unsubscribe().then(function () {
+          return subscribeAndSend(registration, true);
+        });
       });
     });
   }
@@ -39,7 +59,11 @@
   }
   navigator.serviceWorker.ready.then(function (registration) {
     return registration.pushManager.getSubscription();
-  }).then(function (subscription) { show(Boolean(subscription)); });
+  }).then(function (subscription) {
+    // A subscription the browser kept after someone signed out is no longer on the server:
+    // offer to turn notifications on, which hands the server this browser's address again.
+    show(Boolean(subscription) && box.dataset.subscribed === "yes");
+  });
 
   on.addEventListener("click", function () {
     on.disabled = true;
@@ -47,12 +71,7 @@
       if (permission !== "granted") throw new Error("Notifications are blocked for this site in the browser's settings.");
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
-      return registration.pushManager.subscribe({
-        userVisibleOnly: true,
-        applicationServerKey: keyBytes(box.dataset.pushKey),
-      });
-    }).then(function (subscription) {
-      return send(subscription.toJSON());
+      return subscribeAndSend(registration, false);
     }).then(function () {
       show(true);
       say("Notifications are on for this phone.");

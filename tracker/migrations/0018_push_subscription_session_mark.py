@@ -1,0 +1,15 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tracker", "0012_exercise_sided"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="pushsubscription",
+            name="session_mark",
+            field=models.CharField(blank=True, default="", max_length=64),
+        ),
+    ]
