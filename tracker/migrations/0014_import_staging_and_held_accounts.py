@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('tracker', '0012_exercise_sided'),
+        ('tracker', '0013_audit_trail_append_only_in_the_database'),
     ]
 
     operations = [

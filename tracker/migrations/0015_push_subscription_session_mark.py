@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0012_exercise_sided"),
+        ("tracker", "0014_import_staging_and_held_accounts"),
     ]
 
     operations = [
