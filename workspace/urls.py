@@ -75,6 +75,21 @@ urlpatterns = [
     path("library/", library.library, name="therapist-library"),
     path("library/new/", library.exercise_edit, name="therapist-exercise-new"),
     path("library/<int:exercise_id>/edit/", library.exercise_edit, name="therapist-exercise-edit"),
+    path(
+        "library/<int:exercise_id>/media/",
+        library.exercise_media_add,
+        name="therapist-exercise-media-add",
+    ),
+    path(
+        "library/media/<int:media_id>/remove/",
+        library.exercise_media_remove,
+        name="therapist-exercise-media-remove",
+    ),
+    path(
+        "library/media/<int:media_id>/<str:variant>/",
+        library.exercise_media_file,
+        name="therapist-exercise-media",
+    ),
     path("import/", imports.import_caseload_view, name="therapist-import"),
     path("deletion-requests/", data_rights.deletion_requests, name="therapist-deletion-requests"),
     path(

@@ -2,6 +2,7 @@ from .base import RATING_MAX, RATING_MIN, SLEEP_HOURS_CHOICES
 from .flags import Flag, FlagEvent, FlagKind, Severity
 from .library import Exercise, ProgramTemplate, ProgramTemplateItem, Side
 from .logbook import DailyCheckin, ExerciseLog, Session, Symptom
+from .media import ExerciseMedia, MediaKind
 from .operations import AuditEvent, DeletionRequest, Notification, PushSubscription, WorkerHeartbeat
 from .people import Clinic, PatientProfile, TherapistNote, User
 from .programs import PrescribedExercise, Program
@@ -17,10 +18,12 @@ __all__ = [
     "DeletionRequest",
     "Exercise",
     "ExerciseLog",
+    "ExerciseMedia",
     "Flag",
     "FlagEvent",
     "FlagKind",
     "LegacyRecoveryCode",
+    "MediaKind",
     "Notification",
     "PatientProfile",
     "PrescribedExercise",
