@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from pathlib import Path
 
-import pytest
 from PIL import Image
 
 # --- Pictures ----------------------------------------------------------------------------------
@@ -121,21 +119,3 @@ def webm(
     if unknown_segment_size:
         return header + b"\x18\x53\x80\x67" + b"\x01" + b"\xff" * 7 + body
     return header + element(0x18538067, body)
-
-
-# --- Storage ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def media_root(settings, tmp_path: Path) -> Path:
-    """Uploaded files go to this test's own folder, through the same local storage."""
-    root = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    settings.REHABIT_MEDIA_STORAGE = "local"
-    return root
