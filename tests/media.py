@@ -7,7 +7,7 @@ import io
 import struct
 import zlib
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 # --- Pictures ----------------------------------------------------------------------------------
 
@@ -17,9 +17,9 @@ GPS_IFD = 0x8825
 def picture(fmt: str = "JPEG", size: tuple[int, int] = (640, 480), *, gps: bool = False) -> bytes:
     """A striped picture (so it does not compress to nothing), optionally with a GPS EXIF."""
     image = Image.new("RGB", size, (200, 220, 240))
+    draw = ImageDraw.Draw(image)
     for x in range(0, size[0], 16):
-        for y in range(size[1]):
-            image.putpixel((x, y), (30, 60, 90))
+        draw.line([(x, 0), (x, size[1])], fill=(30, 60, 90))
     out = io.BytesIO()
     options: dict[str, object] = {}
     if gps:
