@@ -247,9 +247,10 @@ def objects(pat, pia, bob, alice, charlie, pat_program, media_root) -> dict[str,
         program=pat_program, exercise=own_exercise,
         dosage=DosageSpec.from_exercise(own_exercise), valid_from=pat_program.start_date,
     )  # fmt: skip
+    small = io.BytesIO(picture(size=(64, 48)))
     picture_of_it = exercise_media_add(
         exercise=own_exercise, actor=alice,
-        upload=MediaUpload(file=io.BytesIO(picture(size=(64, 48))), alt_text="Step", upload_id=uuid.uuid4()),
+        upload=MediaUpload(file=small, alt_text="Step", upload_id=uuid.uuid4()),
     )  # fmt: skip
     pat.invited_at = timezone.now() - timedelta(hours=1)  # an invitation on record
     pat.save(update_fields=["invited_at"])
