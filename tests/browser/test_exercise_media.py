@@ -69,8 +69,9 @@ def upload(page: Page, file: Path, what: str, poster: Path | None = None) -> Non
 
 
 def loaded(page: Page, selector: str) -> None:
+    """The picture at ``selector`` was fetched and decoded (not only given a src)."""
     page.wait_for_function(
-        "s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0 }",
+        "s => { const i = document.querySelector(s); return i?.complete && i.naturalWidth > 0 }",
         arg=selector,
     )
 
