@@ -253,3 +253,15 @@ def test_it_refuses_a_damaged_webm():
 )
 def test_it_reads_one_byte_range(header, expected):
     assert byte_range(header, 1000) == expected
+
+
+def test_it_drops_xmp_and_the_colour_profile_too():
+    out = io.BytesIO()
+    Image.new("RGB", (100, 80), (10, 200, 30)).save(
+        out, "JPEG", icc_profile=b"\x00" * 128, xmp=b"<x:xmpmeta>Clinic car park</x:xmpmeta>"
+    )
+    assert b"Clinic car park" in out.getvalue()
+    checked = image(out.getvalue())
+    assert b"Clinic car park" not in checked.content and b"XMP" not in checked.content
+    assert b"ICCP" not in checked.content
+    assert set(Image.open(io.BytesIO(checked.content)).info) <= {"loop", "background"}
