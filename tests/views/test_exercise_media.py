@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 import uuid
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -361,3 +363,12 @@ def test_an_exercise_without_media_keeps_its_countdown_in_the_dosage_card(client
     html = login(client, pat.user).get(reverse("patient-exercise", args=[prescribed.pk]))
     html = html.content.decode()
     assert "exercise-media" not in html and "data-timer" in html
+
+
+def test_today_with_thumbnails_still_weighs_under_60_kb_before_any_picture(client, pat, photo):
+    html = login(client, pat.user).get(reverse("patient-today")).content
+    assert b"item-thumb" in html
+    total = len(gzip.compress(html))
+    for asset in set(re.findall(rb'(?:src|href)="(/static/[^"]+)"', html)):
+        total += len(gzip.compress(Path(finders.find(asset.decode()[8:])).read_bytes()))
+    assert total <= 60 * 1024, f"{total} bytes"
