@@ -77,17 +77,17 @@ urlpatterns = [
     path("library/<int:exercise_id>/edit/", library.exercise_edit, name="therapist-exercise-edit"),
     path(
         "library/<int:exercise_id>/media/",
-        library.exercise_media_add,
+        library.media_add,
         name="therapist-exercise-media-add",
     ),
     path(
         "library/media/<int:media_id>/remove/",
-        library.exercise_media_remove,
+        library.media_remove,
         name="therapist-exercise-media-remove",
     ),
     path(
         "library/media/<int:media_id>/<str:variant>/",
-        library.exercise_media_file,
+        library.media_file,
         name="therapist-exercise-media",
     ),
     path("import/", imports.import_caseload_view, name="therapist-import"),

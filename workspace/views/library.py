@@ -17,10 +17,7 @@ from tracker.media.serving import media_response
 from tracker.models import Exercise
 from tracker.selectors.media import media_of_exercise
 from tracker.services.clinic_library import clinic_exercise_create, clinic_exercise_update
-from tracker.services.exercise_media import exercise_media_add as exercise_media_add_service
-from tracker.services.exercise_media import (
-    exercise_media_remove as exercise_media_remove_service,
-)
+from tracker.services.exercise_media import exercise_media_add, exercise_media_remove
 from workspace.forms import ClinicExerciseForm, ExerciseMediaForm, ExerciseSearchForm
 from workspace.views.caseload import add_service_errors, partial_or_page, redirect_after_post
 from workspace.views.program_builder import search_library
@@ -100,13 +97,13 @@ def _exercise_page(
 
 @require_POST
 @therapist_required
-def exercise_media_add(request: HttpRequest, exercise_id: int) -> HttpResponse:
+def media_add(request: HttpRequest, exercise_id: int) -> HttpResponse:
     """Upload a picture or video; a refused file is named beside its field (400)."""
     exercise = clinic_exercise_for_therapist(request.user, exercise_id)  # type: ignore[arg-type]
     form = ExerciseMediaForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            media = exercise_media_add_service(
+            media = exercise_media_add(
                 exercise=exercise,
                 actor=request.user,  # type: ignore[arg-type]
                 upload=form.upload(),
@@ -127,10 +124,10 @@ def exercise_media_add(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 @require_POST
 @therapist_required
-def exercise_media_remove(request: HttpRequest, media_id: int) -> HttpResponse:
+def media_remove(request: HttpRequest, media_id: int) -> HttpResponse:
     media = media_for_therapist(request.user, media_id)  # type: ignore[arg-type]
     exercise_id = media.exercise_id
-    exercise_media_remove_service(media=media, actor=request.user, request=request)  # type: ignore[arg-type]
+    exercise_media_remove(media=media, actor=request.user, request=request)  # type: ignore[arg-type]
     messages.success(request, _("Removed."))
     return redirect_after_post(
         request, reverse("therapist-exercise-edit", args=[exercise_id]) + "#media"
@@ -139,7 +136,7 @@ def exercise_media_remove(request: HttpRequest, media_id: int) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def exercise_media_file(request: HttpRequest, media_id: int, variant: str) -> HttpResponse:
+def media_file(request: HttpRequest, media_id: int, variant: str) -> HttpResponse:
     """A picture, video, poster or thumbnail of the therapist's own clinic."""
     media = media_for_therapist(request.user, media_id)  # type: ignore[arg-type]
     return media_response(media, variant, request.headers.get("Range", ""))
