@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='exercisemedia',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('duration_seconds__isnull', True), ('kind', 'image'), models.Q(('thumbnail', ''), _negated=True)), models.Q(('duration_seconds__gt', 0), ('kind', 'video')), _connector='OR'), name='exercise_media_duration_by_kind'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('duration_seconds__isnull', True), ('kind', 'image'), models.Q(('thumbnail', ''), _negated=True)), models.Q(('duration_seconds__gt', 0), ('duration_seconds__isnull', False), ('kind', 'video')), _connector='OR'), name='exercise_media_duration_by_kind'),
         ),
         migrations.AddConstraint(
             model_name='exercisemedia',

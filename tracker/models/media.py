@@ -67,7 +67,10 @@ class ExerciseMedia(TimeStamped):
                     models.Q(kind=MediaKind.IMAGE, duration_seconds__isnull=True)
                     & ~models.Q(thumbnail="")
                 )
-                | models.Q(kind=MediaKind.VIDEO, duration_seconds__gt=0),
+                # Spelled out: a CHECK passes when it comes out NULL, as "NULL > 0" does.
+                | models.Q(
+                    kind=MediaKind.VIDEO, duration_seconds__isnull=False, duration_seconds__gt=0
+                ),
                 name="exercise_media_duration_by_kind",
             ),
             models.CheckConstraint(
