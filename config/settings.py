@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -258,8 +259,56 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 if DEBUG:
     # Development serves from the apps' folders; an empty root keeps WhiteNoise quiet.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# --- Uploaded media (clinics' pictures and videos) ---------------------------------------------
+# Never served from a public URL: the authorized views in patient/ and workspace/ hand out each
+# file, streaming it from the folder below, or (object store) redirecting to a signed URL that
+# expires after MEDIA_URL_EXPIRY_SECONDS. So there is no MEDIA_URL route anywhere.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+REHABIT_MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")  # "local" or "s3"
+REHABIT_MEDIA_URL_EXPIRY = int(os.environ.get("MEDIA_URL_EXPIRY_SECONDS", "300"))
+_media_storage: dict[str, object] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MEDIA_ROOT), "file_permissions_mode": 0o640},
+}
+# Where signed media URLs point (added to the CSP's img-src and media-src), if anywhere.
+REHABIT_MEDIA_ORIGIN = ""
+if REHABIT_MEDIA_STORAGE == "s3":
+    # Any S3-compatible store (AWS S3, MinIO, Ceph, Garage, Scaleway, R2…) through
+    # django-storages. The bucket stays private: every URL is signed and short-lived.
+    _s3_endpoint = os.environ.get("MEDIA_S3_ENDPOINT_URL", "")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": os.environ.get("MEDIA_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,
+            "querystring_expire": REHABIT_MEDIA_URL_EXPIRY,
+            "file_overwrite": False,
+            "location": os.environ.get("MEDIA_S3_PREFIX", ""),
+        },
+    }
+    REHABIT_MEDIA_ORIGIN = os.environ.get("MEDIA_S3_ORIGIN", "")
+    if not REHABIT_MEDIA_ORIGIN and _s3_endpoint:
+        _parts = urlsplit(_s3_endpoint)
+        REHABIT_MEDIA_ORIGIN = f"{_parts.scheme}://{_parts.netloc}"
+elif REHABIT_MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured('MEDIA_STORAGE must be "local" or "s3".')
+# Upload limits (also cap request sizes at the proxy). A picture is re-encoded to at most
+# 1600 px on its longest side; a video is kept as sent, so its own size is what phones load.
+REHABIT_MEDIA_IMAGE_MAX_BYTES = int(os.environ.get("MEDIA_IMAGE_MAX_BYTES", 15 * 1024 * 1024))
+REHABIT_MEDIA_IMAGE_MAX_PIXELS = int(os.environ.get("MEDIA_IMAGE_MAX_PIXELS", 50_000_000))
+REHABIT_MEDIA_VIDEO_MAX_BYTES = int(os.environ.get("MEDIA_VIDEO_MAX_BYTES", 30 * 1024 * 1024))
+REHABIT_MEDIA_VIDEO_MAX_SECONDS = int(os.environ.get("MEDIA_VIDEO_MAX_SECONDS", 60))
+REHABIT_MEDIA_PER_EXERCISE = 8
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -377,7 +426,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([REHABIT_MEDIA_ORIGIN] if REHABIT_MEDIA_ORIGIN else [])],
+    "media-src": [CSP.SELF, *([REHABIT_MEDIA_ORIGIN] if REHABIT_MEDIA_ORIGIN else [])],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],

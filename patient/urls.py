@@ -20,6 +20,11 @@ urlpatterns = [
     path("settings/deletion/", data_rights.deletion_request, name="patient-deletion-request"),
     path("settings/deletion/cancel/", data_rights.deletion_cancel, name="patient-deletion-cancel"),
     path("exercises/<int:prescribed_id>/", phone.exercise_detail, name="patient-exercise"),
+    path(
+        "exercises/media/<int:media_id>/<str:variant>/",
+        phone.exercise_media_file,
+        name="patient-exercise-media",
+    ),
     path("learn/<slug:slug>/", phone.explanation, name="patient-explanation"),
     path("offline/", phone.offline, name="patient-offline"),
     path("manifest.webmanifest", phone.manifest, name="patient-manifest"),

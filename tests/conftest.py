@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -52,6 +53,21 @@ def empty_cache(cache_of_this_run: None):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """Uploaded files go to this test's own folder, through the same local storage."""
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    settings.REHABIT_MEDIA_STORAGE = "local"
+    return root
 
 
 @pytest.fixture(autouse=True)

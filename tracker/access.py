@@ -25,6 +25,7 @@ from tracker.models import (
     DailyCheckin,
     DeletionRequest,
     Exercise,
+    ExerciseMedia,
     Flag,
     ImportStaging,
     PatientProfile,
@@ -289,3 +290,25 @@ def deletion_request_for_admin(user: User, request_id: int) -> DeletionRequest:
         )
     except DeletionRequest.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def media_for_therapist(user: User, media_id: int) -> ExerciseMedia:
+    """A picture or video of one of the user's clinic's exercises."""
+    if not _is_clinic_therapist(user):
+        raise Http404
+    try:
+        return ExerciseMedia.objects.get(pk=media_id, clinic_id=user.clinic_id)
+    except ExerciseMedia.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def media_for_patient(patient: PatientProfile, media_id: int) -> ExerciseMedia:
+    """A picture or video of an exercise prescribed to this patient, in any of their programs
+    (a past one's exercise page still opens), from their own clinic."""
+    prescribed = PrescribedExercise.objects.filter(program__patient=patient).values("exercise_id")
+    found = ExerciseMedia.objects.filter(
+        pk=media_id, clinic_id=patient.clinic_id, exercise_id__in=prescribed
+    ).first()
+    if found is None:
+        raise Http404
+    return found

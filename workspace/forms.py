@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from tracker.selectors.audit import AUTOMATIC, AuditFilters
 from tracker.selectors.caseload import CaseloadFilters
 from tracker.selectors.flags import FlagFilters
 from tracker.services.clinic_library import ExerciseValues
+from tracker.services.exercise_media import MediaUpload
 from tracker.services.importer import COLUMNS_BY_FILE, file_is_empty, missing_columns
 from tracker.services.prescribing import DosageSpec, prescription_version
 from tracker.timezones import timezone_choices
@@ -336,6 +338,51 @@ class ExerciseSearchForm(WorkspaceForm):
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ExerciseMediaForm(WorkspaceForm):
+    """One picture or video for a clinic exercise; the service checks what the file holds."""
+
+    file = forms.FileField(
+        label=_("Picture or video"),
+        help_text=_(
+            "A JPEG, PNG or WebP picture, or a short MP4 (H.264) or WebM video of up to "
+            "%(seconds)s seconds and %(mb)s MB."
+        ),
+        widget=forms.FileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,video/mp4,video/webm"}
+        ),
+    )
+    alt_text = forms.CharField(
+        label=_("What it shows"),
+        max_length=300,
+        help_text=_("Read aloud to patients who use a screen reader, e.g. “Lying on the back, "
+                    "lifting the hips until the body is straight.”"),
+    )  # fmt: skip
+    poster = forms.FileField(
+        label=_("Still picture for a video (optional)"),
+        required=False,
+        help_text=_("Shown before the video plays and on Today's card."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    upload_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"upload_id": uuid.uuid4()})
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "seconds": settings.REHABIT_MEDIA_VIDEO_MAX_SECONDS,
+            "mb": settings.REHABIT_MEDIA_VIDEO_MAX_BYTES // (1024 * 1024),
+        }
+
+    def upload(self) -> MediaUpload:
+        data = self.cleaned_data
+        return MediaUpload(
+            file=data["file"],
+            alt_text=data["alt_text"],
+            upload_id=data["upload_id"],
+            poster=data.get("poster") or None,
+        )
 
 
 class ClinicExerciseForm(WorkspaceForm):

@@ -75,6 +75,21 @@ urlpatterns = [
     path("library/", library.library, name="therapist-library"),
     path("library/new/", library.exercise_edit, name="therapist-exercise-new"),
     path("library/<int:exercise_id>/edit/", library.exercise_edit, name="therapist-exercise-edit"),
+    path(
+        "library/<int:exercise_id>/media/",
+        library.media_add,
+        name="therapist-exercise-media-add",
+    ),
+    path(
+        "library/media/<int:media_id>/remove/",
+        library.media_remove,
+        name="therapist-exercise-media-remove",
+    ),
+    path(
+        "library/media/<int:media_id>/<str:variant>/",
+        library.media_file,
+        name="therapist-exercise-media",
+    ),
     path("import/", imports.import_caseload_view, name="therapist-import"),
     path("import/<uuid:staging_id>/", imports.import_run, name="therapist-import-run"),
     path("import/<uuid:staging_id>/cancel/", imports.import_cancel, name="therapist-import-cancel"),

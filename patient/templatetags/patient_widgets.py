@@ -14,7 +14,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from tracker.models import RATING_MAX, RATING_MIN
+from tracker.models import RATING_MAX, RATING_MIN, ExerciseMedia, PrescribedExercise
 
 if TYPE_CHECKING:
     from tracker.views.patient import PlanRow
@@ -107,6 +107,12 @@ def plan_item(context: template.Context, row: PlanRow) -> dict[str, Any]:
         "log": log,
         "dom": item.dom_id,
         "url": reverse("patient-exercise", args=[p.pk]),
+        # The clinic's picture of the exercise, if it has one (read with the exercise).
+        "thumbnail": (
+            reverse("patient-exercise-media", args=[p.exercise.cover_id, "thumbnail"])
+            if p.exercise.cover_id
+            else ""
+        ),
         "dose": dose,
         "side": _side_text(p.side, p.get_side_display()),
         "times": times,
@@ -116,6 +122,24 @@ def plan_item(context: template.Context, row: PlanRow) -> dict[str, Any]:
         "day": context["day"],
         # For the details form (Today's log_fields), when it is printed in place.
         "symptom_choices": context.get("symptom_choices"),
+    }
+
+
+@register.inclusion_tag("patient/widgets/exercise_media.html")
+def exercise_media(
+    media: Sequence[ExerciseMedia], prescribed: PrescribedExercise
+) -> dict[str, Any]:
+    """The clinic's pictures and videos of an exercise, on its page.
+
+    Videos play inline, muted and looping, so the patient can move along with them; for a
+    timed hold the countdown sits beside the first video (and then not in the dosage card).
+    """
+    videos = [m for m in media if m.is_video]
+    return {
+        "videos": videos,
+        "pictures": [m for m in media if not m.is_video],
+        "prescribed": prescribed,
+        "timer_with_video": prescribed.is_timed and bool(videos),
     }
 
 

@@ -49,12 +49,14 @@ from patient.forms import (
 )
 from tracker.access import (
     checkin_for_patient,
+    media_for_patient,
     patient_required,
     prescription_for_patient,
     session_for_patient_by_client_id,
 )
 from tracker.content import explanations_by_slug
 from tracker.guidance import TrafficLight, traffic_light
+from tracker.media.serving import media_response
 from tracker.models import (
     DailyCheckin,
     ExerciseLog,
@@ -63,6 +65,7 @@ from tracker.models import (
     Symptom,
 )
 from tracker.selectors.data_rights import deletion_status
+from tracker.selectors.media import media_of_exercise
 from tracker.selectors.plan import PlanItem, TodaySummary, kept_prescription, today_for_patient
 from tracker.selectors.progress import progress_for_patient
 from tracker.selectors.trends import clinic_thresholds
@@ -475,13 +478,25 @@ def exercise_detail(request: HttpRequest, prescribed_id: int) -> HttpResponse:
     patient = _patient(request)
     prescribed = prescription_for_patient(patient, prescribed_id)
     slug = CATEGORY_EXPLANATION.get(prescribed.exercise.category)
+    media = media_of_exercise(prescribed.exercise_id)
     context = _page_context(patient, "today")
     context |= {
         "prescribed": prescribed,
         "exercise": prescribed.exercise,
         "explanation": EXPLANATIONS_BY_SLUG.get(slug or ""),
+        "media": media,
+        # A timed hold's countdown moves beside the first video (the exercise_media tag).
+        "media_video": next((m for m in media if m.is_video), None),
     }
     return render(request, "patient/exercise.html", context)
+
+
+@require_GET
+@patient_required
+def exercise_media_file(request: HttpRequest, media_id: int, variant: str) -> HttpResponse:
+    """A picture or video of an exercise in the patient's own program, and nobody else's."""
+    media = media_for_patient(_patient(request), media_id)
+    return media_response(media, variant, request.headers.get("Range", ""))
 
 
 @require_GET

@@ -8,7 +8,9 @@ swapped in can break what the whole page got right (a duplicate id, a label lost
 
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,11 +22,14 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import log_in
 from tests.browser.test_patient_phone import do_check_in, rate
 from tests.conftest import PASSWORD, make_exercise, make_patient
+from tests.media import mp4, picture
 from tests.two_factor import turn_on
 from tests.workspace import full_record, make_flag
 from tracker.models import DailyCheckin, Exercise, PatientProfile, Session, User
 from tracker.services.data_rights import deletion_request_create
+from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.invites import invite_path, patient_invite
+from tracker.services.prescribing import DosageSpec, prescription_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,10 +115,32 @@ def pat_record(pat: PatientProfile, alice: User) -> dict[str, Any]:
     return made
 
 
+def with_media(exercise: Exercise, actor: User) -> None:
+    """A picture and a video with its poster, as a therapist uploads them."""
+    for content, poster in ((picture(), None), (mp4(10), io.BytesIO(picture("PNG")))):
+        exercise_media_add(
+            exercise=exercise,
+            actor=actor,
+            upload=MediaUpload(
+                file=io.BytesIO(content), alt_text="Standing tall", upload_id=uuid.uuid4(),
+                poster=poster,
+            ),
+        )  # fmt: skip
+
+
 def test_every_patient_page_passes_axe_at_360px(
-    phone_360: Page, audit: Audit, pat: PatientProfile, pat_record: dict[str, Any]
+    phone_360: Page, audit: Audit, pat: PatientProfile, pat_record: dict[str, Any], media_root
 ) -> None:
     page = phone_360
+    # A clinic exercise with a picture and a video: a thumbnail on Today, both on its page.
+    own = make_exercise("wall-sit", hold=True)
+    Exercise.objects.filter(pk=own.pk).update(clinic=pat.clinic)
+    own.refresh_from_db()
+    with_media(own, pat.therapist)
+    with_pictures = prescription_add(
+        program=pat_record["program"], exercise=own, dosage=DosageSpec.from_exercise(own),
+        valid_from=pat_record["program"].start_date,
+    )  # fmt: skip
     invited = patient_invite(
         actor=pat.therapist,
         therapist=pat.therapist,
@@ -153,6 +180,7 @@ def test_every_patient_page_passes_axe_at_360px(
     audit.visit(page, f"/checkins/{earlier.pk}/", "an earlier check-in")
     audit.visit(page, "/progress/", "progress")
     audit.visit(page, f"/exercises/{prescribed.pk}/", "exercise")
+    audit.visit(page, f"/exercises/{with_pictures.pk}/", "exercise with a picture and a video")
     audit.visit(page, "/learn/pain-traffic-light/", "explanation")
     audit.visit(page, "/settings/", "settings")
     audit.visit(page, "/offline/", "offline")
@@ -167,12 +195,15 @@ def test_every_therapist_page_passes_axe_at_1280px(
     bob: User,
     pat: PatientProfile,
     pat_record: dict[str, Any],
+    media_root,
 ) -> None:
     page = laptop_1280
     pia = make_patient("pia@patient.test", clinic, alice)
     deletion_request_create(patient=pia, reason="Moving abroad")
     own = make_exercise("wall-sit", hold=True)
     Exercise.objects.filter(pk=own.pk).update(clinic=clinic)
+    own.refresh_from_db()
+    with_media(own, alice)
 
     # Bob signs in with two-factor: the code step.
     turn_on(bob)
@@ -212,6 +243,9 @@ def test_every_therapist_page_passes_axe_at_1280px(
     expect(page.locator(".field-error, .errorlist").first).to_be_visible()
     audit.check(page, "new exercise, refused")
     audit.visit(page, f"/clinic/library/{own.pk}/edit/", "edit exercise")
+    page.get_by_role("button", name="Upload").click()  # no file chosen
+    expect(page.locator("#media .field-error").first).to_be_visible()
+    audit.check(page, "edit exercise, upload refused")
     audit.visit(page, "/clinic/import/", "import")
     header_only = b"email,timezone,exercises,program_start\n"
     page.set_input_files(

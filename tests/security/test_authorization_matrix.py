@@ -18,6 +18,7 @@ with 405 (``test_post_only_urls_refuse_get``).
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,11 +32,14 @@ from django.utils import timezone
 
 from patient.views.phone import EXPLANATIONS_BY_SLUG
 from tests.conftest import login
+from tests.media import picture
 from tests.workspace import live_days, make_flag
 from tracker.models import Exercise
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.import_staging import import_staging_create
+from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.logbook import session_start
+from tracker.services.prescribing import DosageSpec, prescription_add
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +136,8 @@ MATRIX: dict[str, Case] = {
     "patient-push-subscribe":     post(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, data=push_data, json=True),  # noqa: E501
     "patient-exercise":            get(LOGIN,     OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-explanation":         get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
+    # A picture of a Demo Clinic exercise in pat's program: pat only (pia does not have it)
+    "patient-exercise-media":      get(LOGIN,     OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     # Each patient's own data: download it, ask for (or cancel) its deletion
     "patient-data-json":           get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-data-csv":            get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
@@ -188,6 +194,10 @@ MATRIX: dict[str, Case] = {
     "therapist-prescription-remove": post(LOGIN,  NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     # An exercise the Demo Clinic added to its library
     "therapist-exercise-edit":     get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
+    # Its pictures and videos: any therapist of the Demo Clinic (an empty upload is refused)
+    "therapist-exercise-media-add": post(LOGIN,   NOT_FOUND, NOT_FOUND, BAD_REQUEST, BAD_REQUEST, NOT_FOUND),  # noqa: E501
+    "therapist-exercise-media-remove": post(LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,  NOT_FOUND),  # noqa: E501
+    "therapist-exercise-media":    get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
 }
 # fmt: on
 
@@ -229,7 +239,9 @@ CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 
 
 @pytest.fixture
-def objects(pat, pia, bob, alice, charlie, pat_program, settings) -> dict[str, Any]:
+def objects(
+    pat, pia, bob, alice, charlie, pat_program, settings, media_root
+) -> dict[str, Any]:
     settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "BPublicKey", "private-key"  # push on
     live_days(pat, 2)  # finished sessions and check-ins on the last two days
     today = pat.local_today()
@@ -239,6 +251,15 @@ def objects(pat, pia, bob, alice, charlie, pat_program, settings) -> dict[str, A
     own_exercise = Exercise.objects.create(
         clinic=pat.clinic, slug="clinic-move", name="Clinic move", category="strength",
         body_region="knee", steps=["Move."], default_reps=5,
+    )  # fmt: skip
+    prescription_add(
+        program=pat_program, exercise=own_exercise,
+        dosage=DosageSpec.from_exercise(own_exercise), valid_from=pat_program.start_date,
+    )  # fmt: skip
+    small = io.BytesIO(picture(size=(64, 48)))
+    picture_of_it = exercise_media_add(
+        exercise=own_exercise, actor=alice,
+        upload=MediaUpload(file=small, alt_text="Step", upload_id=uuid.uuid4()),
     )  # fmt: skip
     pat.invited_at = timezone.now() - timedelta(hours=1)  # an invitation on record
     pat.save(update_fields=["invited_at"])
@@ -253,6 +274,8 @@ def objects(pat, pia, bob, alice, charlie, pat_program, settings) -> dict[str, A
         "prescription_id": prescription.pk,
         "prescribed_id": prescription.pk,
         "exercise_id": own_exercise.pk,
+        "media_id": picture_of_it.pk,
+        "variant": "thumbnail",
         "slug": next(iter(EXPLANATIONS_BY_SLUG)),
         "uidb64": "MA",  # invite-accept: a link that was never sent (user 0 never exists)
         "token": "not-a-token",  # invite-accept and password-reset-confirm: a bad token

@@ -24,6 +24,7 @@ The number of examples comes from the Hypothesis profile (tests/conftest.py).
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -51,6 +52,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from tests.conftest import PASSWORD, make_exercise, make_patient
+from tests.media import mp4, picture, png_bomb, webm
 from tests.security.test_authorization_matrix import ROUTES
 from tests.two_factor import app, login_verified, next_code, password_step, turn_on
 from tests.workspace import give_program, live_days, make_flag
@@ -61,6 +63,7 @@ from tracker.models import (
     DeletionRequest,
     Exercise,
     ExerciseLog,
+    ExerciseMedia,
     Flag,
     FlagEvent,
     ImportStaging,
@@ -78,6 +81,7 @@ from tracker.models import (
 )
 from tracker.selectors.audit import AUTOMATIC
 from tracker.services.import_staging import import_staging_create
+from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.invites import invite_path
 from tracker.services.logbook import CheckinValues, checkin_record, session_start
 from tracker.services.prescribing import DosageSpec, prescription_change_dosage
@@ -117,6 +121,8 @@ class World:
     global_exercise: Exercise
     own_exercise: Exercise  # added by the Demo Clinic
     other_exercise: Exercise  # added by the Other Clinic
+    own_media: ExerciseMedia  # a picture of own_exercise
+    other_media: ExerciseMedia  # a picture of other_exercise
     template: ProgramTemplate
     other_template: ProgramTemplate
     invite_link: dict[str, str]
@@ -133,7 +139,7 @@ class World:
 
 @pytest.fixture
 def world(
-    pat, pia, oscar, alice, bob, charlie, pat_program, bridge, hip_stretch, settings
+    pat, pia, oscar, alice, bob, charlie, pat_program, bridge, hip_stretch, settings, media_root
 ) -> World:
     settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "BPublicKey", "private-key"  # push on
     today, yesterday = pat.local_today(), pat.local_today() - timedelta(days=1)
@@ -165,6 +171,15 @@ def world(
     Exercise.objects.filter(pk=own_exercise.pk).update(clinic=pat.clinic)
     other_exercise = make_exercise("other-step-up")
     Exercise.objects.filter(pk=other_exercise.pk).update(clinic=oscar.clinic)
+    own_exercise.refresh_from_db()
+    other_exercise.refresh_from_db()
+    own_media, other_media = (
+        exercise_media_add(
+            exercise=exercise, actor=actor,
+            upload=MediaUpload(file=io.BytesIO(SMALL_JPEG), alt_text="A step", upload_id=uuid.uuid4()),  # noqa: E501
+        )
+        for exercise, actor in ((own_exercise, alice), (other_exercise, charlie))
+    )  # fmt: skip
     template = ProgramTemplate.objects.create(slug="knee-start", name="Knee start", goal="Stairs")
     other_template = ProgramTemplate.objects.create(
         clinic=oscar.clinic, slug="their-plan", name="Their plan"
@@ -206,6 +221,7 @@ def world(
         finished_session=pat.sessions.get(local_date=yesterday),
         pia_session=pia.sessions.first(), flag=flag, oscar_flag=oscar_flag,
         global_exercise=bridge, own_exercise=own_exercise, other_exercise=other_exercise,
+        own_media=own_media, other_media=other_media,
         template=template, other_template=other_template,
         invite_link={"uidb64": uidb64, "token": token},
         bob_recovery_codes=bob_recovery_codes, pia_deletion=pia_deletion,
@@ -820,6 +836,26 @@ TABLE: dict[str, Endpoint] = {
         writes={Exercise: May(change=lambda w, row: row["id"] == w.own_exercise.pk)},
         pages=lambda w: [reverse("therapist-library")],
     ),
+    # A picture or video for the clinic's own exercise: the file is checked by its bytes
+    "therapist-exercise-media-add": Endpoint(
+        "alice", body="media",
+        writes={
+            ExerciseMedia: May(create=lambda w, row: row["exercise_id"] == w.own_exercise.pk),
+            Exercise: May(change=lambda w, row: row["id"] == w.own_exercise.pk),  # its cover
+        },
+        pages=lambda w: [
+            reverse("therapist-exercise-edit", args=[w.own_exercise.pk]),
+            reverse("patient-today"),
+        ],
+    ),
+    "therapist-exercise-media-remove": Endpoint(
+        "alice",
+        writes={
+            ExerciseMedia: May(delete=lambda w, row: row["id"] == w.own_media.pk),
+            Exercise: May(change=lambda w, row: row["id"] == w.own_exercise.pk),
+        },
+        pages=lambda w: [reverse("therapist-exercise-edit", args=[w.own_exercise.pk])],
+    ),
     # --- Two-factor sign-in: alice sets it up, bob has it on, alice (an admin) resets it
     "therapist-two-factor-setup": Endpoint(
         "alice", lambda w: {"next": NEXT},
@@ -978,6 +1014,12 @@ URL_IDS: dict[str, Callable[[World], SearchStrategy[dict[str, Any]]]] = {
     "therapist-exercise-edit": lambda w: in_url(
         "exercise_id", w.own_exercise.pk, w.other_exercise.pk, w.global_exercise.pk
     ),
+    "therapist-exercise-media-add": lambda w: in_url(
+        "exercise_id", w.own_exercise.pk, w.other_exercise.pk, w.global_exercise.pk
+    ),
+    "therapist-exercise-media-remove": lambda w: in_url(
+        "media_id", w.own_media.pk, w.other_media.pk
+    ),
     "therapist-two-factor-reset": lambda w: in_url(
         "therapist_id", w.bob.pk, w.alice.pk, w.charlie.pk, w.pat.user_id
     ),
@@ -1110,11 +1152,37 @@ def csv_files(w: World) -> SearchStrategy[Any]:
     )
 
 
+SMALL_JPEG = picture("JPEG", (96, 64), gps=True)
+UPLOADS = [
+    SMALL_JPEG, picture("PNG", (80, 80)), picture("WEBP", (64, 96)), mp4(5), webm(5),
+    b"Dear patient, this is a letter.\n", b"", png_bomb(), mp4(75), webm(61),
+    mp4(5, codec=b"hvc1"), mp4(5, brand=b"qt  "), webm(None), mp4(5)[:40], SMALL_JPEG[:200],
+    b"GIF89a\x01\x00\x01\x00", b"<svg onload=alert(1)>",
+]  # fmt: skip
+
+
+def media_uploads(w: World) -> SearchStrategy[dict[str, Any]]:
+    """A file (a picture, a video, or something that only says it is one), what it shows,
+    sometimes a poster, and the form's id (a new one, the one already used, or junk)."""
+    content = st.one_of(one_of(*UPLOADS), st.binary(max_size=64))
+    return st.fixed_dictionaries(
+        {
+            "file": st.one_of(content, content, st.just(MISSING)),
+            "poster": st.one_of(st.just(MISSING), st.just(MISSING), content),
+            "filename": one_of(
+                "photo.jpg", "clip.mp4", "x.webm", "../../etc/passwd", "a\x00.png", "-"
+            ),  # noqa: E501
+            "alt_text": st.one_of(text(300, required=True).valid, text(300).bad, st.just(MISSING)),  # noqa: E501
+            "upload_id": uuids(uuid.uuid4(), foreign=(w.own_media.upload_id,)).any(),
+        }
+    )
+
+
 # --- Sending, and what must hold afterwards ----------------------------------------------------
 
 WATCHED: list[type[models.Model]] = [
     Clinic, User, PatientProfile, Program, PrescribedExercise, Session, ExerciseLog,
-    DailyCheckin, TherapistNote, Flag, FlagEvent, Exercise, ProgramTemplate,
+    DailyCheckin, TherapistNote, Flag, FlagEvent, Exercise, ExerciseMedia, ProgramTemplate,
     ProgramTemplateItem, PushSubscription, Notification, DeletionRequest,
     TOTPDevice, StaticDevice, StaticToken, LegacyRecoveryCode, ImportStaging,
 ]  # fmt: skip
@@ -1264,9 +1332,20 @@ def draw_request(data: st.DataObject, name: str, endpoint: Endpoint, w: World) -
             lambda c: c.post(url, body, content_type="application/json", **headers),
             f"POST {url} {body[:200]!r} {headers}",
         )
+    if endpoint.body == "media":
+        drawn = data.draw(media_uploads(w), label="upload")
+        payload: dict[str, Any] = {}
+        for key in ("alt_text", "upload_id"):
+            if drawn[key] is not MISSING:
+                payload[key] = drawn[key]
+        for key in ("file", "poster"):
+            if drawn[key] is not MISSING:
+                payload[key] = SimpleUploadedFile(drawn["filename"], drawn[key])
+        described = f"POST {url} {drawn!r:.500}"
+        return Request(url, lambda c: c.post(url, payload, **headers), described)
     if endpoint.body == "multipart":
         drawn = data.draw(csv_files(w), label="upload")
-        payload: dict[str, Any] = {"step": drawn["step"]}
+        payload = {"step": drawn["step"]}
         if "therapist" in drawn:
             payload["therapist"] = drawn["therapist"]
         if drawn["token"] is not MISSING:

@@ -16,6 +16,7 @@ from tracker.models import (
     DailyCheckin,
     Exercise,
     ExerciseLog,
+    ExerciseMedia,
     Flag,
     Notification,
     PrescribedExercise,
@@ -313,3 +314,32 @@ def test_it_keeps_clinical_users_inside_a_clinic(db):
             clinic=Clinic.objects.create(name="C"),
         )
     )
+
+
+# --- A clinic's pictures and videos ------------------------------------------------------------
+
+
+def media_row(exercise: Exercise, **overrides) -> ExerciseMedia:
+    values = {
+        "clinic_id": exercise.clinic_id, "exercise": exercise, "kind": "image",
+        "file": "exercise-media/a.webp", "thumbnail": "exercise-media/a-thumb.webp",
+        "content_type": "image/webp", "byte_size": 100, "alt_text": "Standing",
+        "upload_id": uuid.uuid4(), "order": 0,
+    } | overrides  # fmt: skip
+    return ExerciseMedia.objects.create(**values)
+
+
+def test_media_rules_hold_in_the_database(clinic):
+    exercise = make_exercise("wall-sit")
+    Exercise.objects.filter(pk=exercise.pk).update(clinic=clinic)
+    exercise.refresh_from_db()
+    first = media_row(exercise)
+    rejected(lambda: media_row(exercise))  # the same place in the order
+    rejected(lambda: media_row(exercise, order=1, upload_id=first.upload_id))  # sent twice
+    rejected(lambda: media_row(exercise, order=1, alt_text=""))
+    rejected(lambda: media_row(exercise, order=1, kind="audio"))
+    rejected(lambda: media_row(exercise, order=1, byte_size=0))
+    rejected(lambda: media_row(exercise, order=1, thumbnail=""))  # a picture has one
+    rejected(lambda: media_row(exercise, order=1, kind="video"))  # a video has a length
+    rejected(lambda: media_row(exercise, order=1, duration_seconds=Decimal("3")))
+    media_row(exercise, order=1, kind="video", thumbnail="", duration_seconds=Decimal("3"))

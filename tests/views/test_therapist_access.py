@@ -6,14 +6,19 @@ clinic cannot even learn that a record exists. Clinic-admin pages are 404 for ot
 therapists too.
 """
 
+import io
+import uuid
+
 import pytest
 from django.urls import URLPattern, reverse
 
 from accounts import urls as accounts_urls
 from tests.conftest import login
+from tests.media import picture
 from tests.workspace import give_program, make_flag
 from tracker.models import Exercise
 from tracker.services.data_rights import deletion_request_create
+from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from workspace import urls as workspace_urls
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +59,7 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def objects(pat, alice, bob):
+def objects(pat, alice, bob, media_root):
     program = give_program(pat, alice, pat.local_today())
     own = Exercise.objects.create(
         clinic=pat.clinic, slug="clinic-move", name="Clinic move", category="strength",
@@ -68,7 +73,12 @@ def objects(pat, alice, bob):
         "exercise_id": own.pk,
         "therapist_id": bob.pk,
         "request_id": deletion_request_create(patient=pat).pk,
-    }
+        "media_id": exercise_media_add(
+            exercise=own, actor=alice,
+            upload=MediaUpload(file=io.BytesIO(picture(size=(64, 48))), alt_text="Moving", upload_id=uuid.uuid4()),  # noqa: E501
+        ).pk,
+        "variant": "file",
+    }  # fmt: skip
 
 
 def url_for(name, objects):

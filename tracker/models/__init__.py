@@ -3,6 +3,7 @@ from .flags import Flag, FlagEvent, FlagKind, Severity
 from .imports import ImportStaging
 from .library import Exercise, ProgramTemplate, ProgramTemplateItem, Side
 from .logbook import DailyCheckin, ExerciseLog, Session, Symptom
+from .media import ExerciseMedia, MediaKind
 from .operations import AuditEvent, DeletionRequest, Notification, PushSubscription, WorkerHeartbeat
 from .people import Clinic, PatientProfile, TherapistNote, User
 from .programs import PrescribedExercise, Program
@@ -18,11 +19,13 @@ __all__ = [
     "DeletionRequest",
     "Exercise",
     "ExerciseLog",
+    "ExerciseMedia",
     "Flag",
     "FlagEvent",
     "FlagKind",
     "ImportStaging",
     "LegacyRecoveryCode",
+    "MediaKind",
     "Notification",
     "PatientProfile",
     "PrescribedExercise",

@@ -160,6 +160,15 @@ class Exercise(TimeStamped):
     )
     dosage_note = models.CharField(_("dosage range"), max_length=200, blank=True)
     image_url = models.URLField(_("image URL"), blank=True)
+    # The clinic's own picture Today's card shows (the first with a thumbnail), kept by the
+    # media service so Today reads it with the exercise, in the same query.
+    cover = models.ForeignKey(
+        "tracker.ExerciseMedia",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     video_url = models.URLField(_("video URL"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

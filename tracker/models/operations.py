@@ -115,6 +115,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "clinic.two_factor_not_required": _("Stopped requiring two-factor sign-in"),
     "clinic.two_factor_required": _("Required two-factor sign-in for the clinic"),
     "exercise.created": _("Added a clinic exercise"),
+    "exercise.media_added": _("Added a picture or video to a clinic exercise"),
+    "exercise.media_removed": _("Removed a picture or video from a clinic exercise"),
     "exercise.updated": _("Changed a clinic exercise"),
     "flag.acknowledged": _("Acknowledged a flag"),
     "flag.auto_resolved": _("Cleared a flag: the condition no longer holds"),
