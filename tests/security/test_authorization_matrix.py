@@ -36,8 +36,8 @@ from tests.media import picture
 from tests.workspace import live_days, make_flag
 from tracker.models import Exercise
 from tracker.services.data_rights import deletion_request_create
-from tracker.services.import_staging import import_staging_create
 from tracker.services.exercise_media import MediaUpload, exercise_media_add
+from tracker.services.import_staging import import_staging_create
 from tracker.services.logbook import session_start
 from tracker.services.prescribing import DosageSpec, prescription_add
 
@@ -239,9 +239,7 @@ CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 
 
 @pytest.fixture
-def objects(
-    pat, pia, bob, alice, charlie, pat_program, settings, media_root
-) -> dict[str, Any]:
+def objects(pat, pia, bob, alice, charlie, pat_program, settings, media_root) -> dict[str, Any]:
     settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "BPublicKey", "private-key"  # push on
     live_days(pat, 2)  # finished sessions and check-ins on the last two days
     today = pat.local_today()

@@ -80,8 +80,8 @@ from tracker.models import (
     User,
 )
 from tracker.selectors.audit import AUTOMATIC
-from tracker.services.import_staging import import_staging_create
 from tracker.services.exercise_media import MediaUpload, exercise_media_add
+from tracker.services.import_staging import import_staging_create
 from tracker.services.invites import invite_path
 from tracker.services.logbook import CheckinValues, checkin_record, session_start
 from tracker.services.prescribing import DosageSpec, prescription_change_dosage
