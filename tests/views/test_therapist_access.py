@@ -19,6 +19,7 @@ from tests.workspace import give_program, make_flag
 from tracker.models import Exercise
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.exercise_media import MediaUpload, exercise_media_add
+from tracker.services.import_staging import import_staging_create
 from workspace import urls as workspace_urls
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,8 @@ CLINIC_PATTERNS = workspace_urls.urlpatterns + accounts_urls.clinic_urlpatterns
 NAMES = [p.name for p in CLINIC_PATTERNS if isinstance(p, URLPattern)]
 ADMIN_ONLY = {
     "therapist-import",
+    "therapist-import-run",
+    "therapist-import-cancel",
     "therapist-security",
     "therapist-audit",
     "therapist-audit-export",
@@ -78,6 +81,11 @@ def objects(pat, alice, bob, media_root):
             upload=MediaUpload(file=io.BytesIO(picture(size=(64, 48))), alt_text="Moving", upload_id=uuid.uuid4()),  # noqa: E501
         ).pk,
         "variant": "file",
+        "staging_id": import_staging_create(
+            admin=alice,
+            therapist=alice,
+            texts={"patients": "email,timezone,exercises,program_start\n"},
+        ).pk,
     }  # fmt: skip
 
 
@@ -122,4 +130,6 @@ def test_admin_pages_are_404_for_other_therapists(client, bob, objects, name):
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n in CLINIC_WIDE or n in ADMIN_ONLY])
 def test_the_clinic_pages_open_for_alice(client, alice, objects, name):
-    assert login(client, alice).get(url_for(name, objects)).status_code == 200
+    # Cancelling staged import files sends alice back to the import page.
+    expected = 302 if name == "therapist-import-cancel" else 200
+    assert fetch(login(client, alice), url_for(name, objects)).status_code == expected

@@ -2,9 +2,10 @@
 
 Every row of every file is validated first; if any is bad nothing is written and each bad
 row is reported by file and line. Importing the same files again changes nothing: patients
-are matched by email, check-ins by day, sessions by a stable id made from the patient, day
-and session reference, exercise logs by their natural key. Numbers are read only as plain
-digits (7, and 7.5 for sleep hours). Shared by `import_logs` and the clinic admin's upload page.
+are matched by email within the clinic, check-ins by day, sessions by a stable id made from
+the patient, day and session reference, exercise logs by their natural key. Numbers are read
+only as plain digits (7, and 7.5 for sleep hours). Shared by `import_logs` and the clinic
+admin's upload page.
 """
 
 from __future__ import annotations
