@@ -45,13 +45,15 @@ KINDS = (
 # (what the sample's steady patients show once the rounding is taken out).
 SCATTER = {
     "pain": 0.8,
-    "worst": 0.9,
     "sleep_quality": 0.9,
     "stress": 0.95,
     "sleep_hours": 0.45,
-    "session": 0.7,  # pain before a session, around the day's pain
-    "session_change": 0.55,  # pain after, around pain before
+    "session": 0.85,  # pain before a session, around the day's pain
 }
+# Worst pain follows the day's pain, and pain after a session the pain before it, each
+# with a little scatter of its own that the samples show does not grow with the rest.
+WORST_SCATTER = 0.6
+SESSION_CHANGE_SCATTER = 0.6
 
 
 def _clamp(value: float, low: float = 0, high: float = 10) -> float:
@@ -183,11 +185,15 @@ def draw(out: Path, seed: int, scatter: float, per_kind: int = 5) -> None:
             def rating(level: float, spread: str, own: float = own) -> int:
                 return round(_clamp(rng.gauss(level, SCATTER[spread] * own)))
 
+            def follows(level: float, spread: float) -> int:
+                return round(_clamp(rng.gauss(level, spread)))
+
             for d in range(DAYS):
                 day = START + timedelta(days=d)
                 if rng.random() < p.checkin_chance[d]:
-                    pain = rating(p.pain[d], "pain")
-                    worst = max(pain, rating(p.pain[d] + 1.0, "worst"))
+                    felt = rng.gauss(p.pain[d], SCATTER["pain"] * own)
+                    pain = round(_clamp(felt))
+                    worst = max(pain, follows(felt + 1.0, WORST_SCATTER))
                     hours = _clamp(rng.gauss(p.sleep_hours[d], SCATTER["sleep_hours"] * own), 0, 16)
                     checkin_rows.append(
                         [
@@ -198,9 +204,7 @@ def draw(out: Path, seed: int, scatter: float, per_kind: int = 5) -> None:
                     )  # fmt: skip
                 if rng.random() < p.session_chance[d]:
                     before = rating(p.pain[d] - 0.3, "session")
-                    after = round(
-                        _clamp(rng.gauss(before + p.after_rise[d], SCATTER["session_change"] * own))
-                    )
+                    after = follows(before + p.after_rise[d], SESSION_CHANGE_SCATTER)
                     for slug in EXERCISES:
                         done = rng.random() < 0.92
                         session_rows.append(

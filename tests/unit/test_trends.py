@@ -120,7 +120,7 @@ def test_it_flags_pain_rising_when_the_weekly_mean_is_exactly_2_points_up():
     assert finding is not None
     assert finding.kind is FlagKind.PAIN_RISING
     assert finding.severity is Severity.MEDIUM
-    assert finding.summary == "Pain averaged 5.0 over the last 7 days, up from 3.0 (+2.0)."
+    assert finding.summary == "Pain averaged 5.0 over the last 7 days, up from a usual 3.0 ± 0.0 (+2.0)."
 
 
 def test_it_says_nothing_when_pain_rose_just_under_2_points():
@@ -168,7 +168,7 @@ def test_it_rates_pain_rising_high_when_sleep_worsens_in_the_same_week():
     assert finding is not None
     assert finding.severity is Severity.HIGH
     assert finding.summary == (
-        "Pain averaged 5.0 over the last 7 days, up from 3.0 (+2.0); "
+        "Pain averaged 5.0 over the last 7 days, up from a usual 3.0 ± 0.0 (+2.0); "
         "sleep quality fell from 7.0 to 4.0 in the same week."
     )
 
@@ -224,7 +224,7 @@ def test_it_catches_pain_that_crept_up_past_the_adjacent_fortnight():
     )
 
     assert finding is not None
-    assert finding.summary.startswith("Pain averaged 5.0 over the last 7 days, up from 3.0 in ")
+    assert finding.summary.startswith("Pain averaged 5.0 over the last 7 days, up from a usual 3.0 ± 0.1 in ")
     assert finding.evidence["values"]["earlier_baseline"] is True
     assert literal is None
 
@@ -245,7 +245,7 @@ def test_it_flags_a_check_in_4_above_the_median_of_the_fortnight_before():
     assert finding.kind is FlagKind.PAIN_SPIKE
     assert finding.severity is Severity.MEDIUM
     assert finding.summary == (
-        f"Pain jumped to 7 on {AS_OF.day} Sep, 4.0 above the usual 3.0 "
+        f"Pain jumped to 7 on {AS_OF.day} Sep, 4.0 above the usual 3.0 ± 0.0 "
         "(median of the previous 14 days)."
     )
 
@@ -390,7 +390,7 @@ def test_it_flags_sleep_quality_down_exactly_2_as_low():
     assert finding.kind is FlagKind.SLEEP_WORSENING
     assert finding.severity is Severity.LOW
     assert finding.summary == (
-        "Sleep quality averaged 5.0 over the last 7 days, down from 7.0 (-2.0)."
+        "Sleep quality averaged 5.0 over the last 7 days, down from a usual 7.0 ± 0.0 (-2.0)."
     )
 
 
@@ -405,7 +405,7 @@ def test_it_flags_sleep_quality_well_down():
     finding = sleep_worsening(window(checkins(steady(28, 3), sleep_quality=quality)), T)
 
     assert finding is not None
-    assert "down from 8.0 (-5.1)" in finding.summary
+    assert "down from a usual 8.0 ± 0.0 (-5.1)" in finding.summary
 
 
 def test_it_flags_an_hour_less_sleep_a_night():
@@ -413,7 +413,7 @@ def test_it_flags_an_hour_less_sleep_a_night():
     finding = sleep_worsening(window(checkins(steady(28, 3), sleep_hours=hours)), T)
 
     assert finding is not None
-    assert "6.5 hours a night, down from 7.5 (-1.0)" in finding.summary
+    assert "6.5 hours a night, down from a usual 7.5 ± 0.0 (-1.0)" in finding.summary
 
 
 def test_it_says_nothing_about_half_an_hour_less_sleep():
@@ -435,7 +435,7 @@ def test_it_flags_stress_up_exactly_2_as_low():
 
     assert finding is not None
     assert finding.severity is Severity.LOW
-    assert finding.summary == "Stress averaged 5.0 over the last 7 days, up from 3.0 (+2.0)."
+    assert finding.summary == "Stress averaged 5.0 over the last 7 days, up from a usual 3.0 ± 0.0 (+2.0)."
 
 
 def test_it_says_nothing_when_stress_rose_just_under_2():
