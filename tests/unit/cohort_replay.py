@@ -247,6 +247,39 @@ def replay(
     return {email: replay_patient(p, thresholds) for email, p in patients.items()}
 
 
+@dataclass(frozen=True)
+class Targets:
+    """What a cohort's score must reach."""
+
+    sensitivity: float
+    false_alarms_per_quiet_patient: float
+    median_delay: float
+    pre_onset_per_event_patient: float
+
+    def misses(self, result: Score) -> list[str]:
+        """Each target ``result`` misses, in words; empty when it meets them all."""
+        delay = result.median_delay
+        checks = [
+            (result.sensitivity >= self.sensitivity, f"sensitivity < {self.sensitivity:.0%}"),
+            (
+                result.false_alarms_per_quiet_patient <= self.false_alarms_per_quiet_patient,
+                f"false alarms / quiet patient > {self.false_alarms_per_quiet_patient}",
+            ),
+            (delay is not None and delay <= self.median_delay, f"delay > {self.median_delay}"),
+            (
+                result.pre_onset_per_event_patient <= self.pre_onset_per_event_patient,
+                f"pre-onset flags / event patient > {self.pre_onset_per_event_patient}",
+            ),
+        ]
+        return [words for met, words in checks if not met]
+
+
+# The standard sample: no worse than the rules before they weighed each patient's scatter.
+STANDARD_TARGETS = Targets(0.97, 0.25, 3, 0.5)
+# Cohorts whose ratings scatter more from day to day (the noisy sample and any drawn like it).
+NOISY_TARGETS = Targets(0.95, 0.5, 3, 0.5)
+
+
 # Kinds that report what a patient said rather than infer a trend (see the module docstring).
 UNSCORED_KINDS = frozenset({FlagKind.RED_LIGHT})
 

@@ -94,8 +94,10 @@ class Thresholds:
     adherence_min_days: int = 7
     # Deviation: a fall must be this many standard errors below the patient's own earlier rate.
     adherence_min_z: float = 2.0
-    # Deviation: a new adherence finding must have held on this many days before as well...
-    adherence_confirm_days: int = 1
+    # Deviation: a new adherence finding must have held on this many days before as well
+    # (two: a patient who skips days now and then has fortnights that dip under the bar for
+    # a day or two, and a real drop stays under it)...
+    adherence_confirm_days: int = 2
     # ...unless its fall is this many standard errors or more (did everything, then nothing).
     adherence_confirm_below_z: float = 3.0
 
@@ -150,7 +152,7 @@ class Thresholds:
 
 # Days of history, ending on ``as_of``, that the selector passes at the default thresholds:
 # adherence compares the last 14 days with the 28 before them (42), judged today and, to
-# confirm a new finding, yesterday (43). Use ``Thresholds.lookback_days`` when a clinic
+# confirm a new finding, the two days before (44). Use ``Thresholds.lookback_days`` when a clinic
 # widens a window. The rules ignore anything older than they need.
 LOOKBACK_DAYS = Thresholds().lookback_days
 
