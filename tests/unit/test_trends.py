@@ -30,6 +30,7 @@ from tracker.trends import (
     Thresholds,
     adherence_drop,
     adherence_pct,
+    day_to_day_scatter,
     evaluate,
     gone_quiet,
     not_settling,
@@ -40,7 +41,6 @@ from tracker.trends import (
     sleep_worsening,
     stress_rising,
 )
-from tracker.trends.shifts import day_to_day_scatter
 
 AS_OF = date(2026, 9, 30)
 T = Thresholds()
