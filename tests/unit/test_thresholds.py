@@ -41,6 +41,7 @@ def test_it_finds_nothing_wrong_with_good_overrides():
         "pain_rise_pct": 400,  # a rise relative to the baseline may pass 100 %
         "change_standard_errors": 0,  # the clinic's points alone, as before scatter counted
         "spike_above_scatter": 2.5,
+        "sleep_stress_standard_errors": 5,
         "scatter_days": 14,
     }
     assert override_problems(overrides) == []

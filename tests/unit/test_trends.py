@@ -1088,8 +1088,8 @@ def test_a_rise_beyond_the_patients_own_scatter_is_flagged_with_the_usual_range(
     )
     values = finding.evidence["values"]
     assert values["usual_scatter"] == 1.7
-    assert values["rise_needed"] == 2.7  # 3.5 × 1.68 × √(1/7 + 1/14)
-    assert finding.evidence["thresholds"]["change_standard_errors"] == 3.5
+    assert values["rise_needed"] == 2.3  # 3 × 1.68 × √(1/7 + 1/14)
+    assert finding.evidence["thresholds"]["change_standard_errors"] == 3.0
 
 
 def test_a_check_in_4_above_the_median_is_no_spike_for_a_patient_whose_pain_swings_widely():
@@ -1109,5 +1109,5 @@ def test_sleep_and_stress_are_weighed_against_the_patients_own_scatter_too():
     stressed = window(checkins(steady(42, 3), stress=SWINGING * 5 + SWINGING_UP_2))
 
     assert sleep_worsening(fell, T) is None and stress_rising(stressed, T) is None
-    loose = replace(T, change_standard_errors=0)
+    loose = replace(T, sleep_stress_standard_errors=0)
     assert sleep_worsening(fell, loose) is not None and stress_rising(stressed, loose) is not None

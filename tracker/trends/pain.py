@@ -41,7 +41,7 @@ def pain_rising(window: PatientWindow, t: Thresholds) -> Finding | None:
         points = max(t.pain_rise_points, shift.baseline * t.pain_rise_pct / 100)
         if shift.change < points:
             return None  # short of the fixed bar: no need to weigh the scatter
-        needed = shift.needed(points, t)
+        needed = shift.needed(points, t.change_standard_errors)
         return (shift, needed) if shift.change >= needed else None
 
     found = risen(_shift(window, t, _pain))

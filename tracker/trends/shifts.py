@@ -57,11 +57,11 @@ class _Shift(NamedTuple):
         patient's scatter and the check-ins on each side."""
         return self.scatter * math.sqrt(1 / self.recent_n + 1 / self.baseline_n)
 
-    def needed(self, points: float, t: Thresholds) -> float:
+    def needed(self, points: float, standard_errors: float) -> float:
         """The change that counts: at least ``points`` (the clinic's fixed bar) and at
-        least ``change_standard_errors`` standard errors, so that for a patient whose
-        ratings scatter widely a week of ordinary ups and downs does not count."""
-        return max(points, t.change_standard_errors * self.standard_error)
+        least ``standard_errors`` standard errors, so that for a patient whose ratings
+        scatter widely a week of ordinary ups and downs does not count."""
+        return max(points, standard_errors * self.standard_error)
 
     def usual_text(self) -> str:
         """The patient's usual level and its day-to-day range, e.g. "3.2 ± 0.8"."""

@@ -24,7 +24,9 @@ class _Sleep:
 
 def _fell(shift: _Shift, points: float, t: Thresholds) -> bool:
     """The measure fell by ``points`` and by more than the patient's scatter explains."""
-    return -shift.change >= points and -shift.change >= shift.needed(points, t)
+    return -shift.change >= points and -shift.change >= shift.needed(
+        points, t.sleep_stress_standard_errors
+    )
 
 
 def _sleep(window: PatientWindow, t: Thresholds) -> _Sleep | None:
@@ -45,13 +47,17 @@ def _stress_shift(window: PatientWindow, t: Thresholds) -> _Shift | None:
     stress = _shift(window, t, _stress)
     if stress is None or stress.change < t.stress_rise:
         return None
-    return stress if stress.change >= stress.needed(t.stress_rise, t) else None
+    return (
+        stress
+        if stress.change >= stress.needed(t.stress_rise, t.sleep_stress_standard_errors)
+        else None
+    )
 
 
 def sleep_worsening(window: PatientWindow, t: Thresholds) -> Finding | None:
     """Sleep quality or sleep hours of the last week well below the fortnight before: by
     the clinic's points and by more than the patient's own day-to-day scatter explains
-    (``change_standard_errors``)."""
+    (``sleep_stress_standard_errors``)."""
     sleep = _sleep(window, t)
     if sleep is None or not sleep.worse:
         return None
@@ -79,13 +85,17 @@ def sleep_worsening(window: PatientWindow, t: Thresholds) -> Finding | None:
                 "sleep_hours_mean": _r(h.recent),
                 "baseline_sleep_hours_mean": _r(h.baseline),
                 "usual_sleep_hours_scatter": _r(h.scatter),
-                "sleep_quality_drop_needed": _r(q.needed(t.sleep_quality_drop, t)),
-                "sleep_hours_drop_needed": _r(h.needed(t.sleep_hours_drop, t)),
+                "sleep_quality_drop_needed": _r(
+                    q.needed(t.sleep_quality_drop, t.sleep_stress_standard_errors)
+                ),
+                "sleep_hours_drop_needed": _r(
+                    h.needed(t.sleep_hours_drop, t.sleep_stress_standard_errors)
+                ),
             },
             {
                 "sleep_quality_drop": t.sleep_quality_drop,
                 "sleep_hours_drop": t.sleep_hours_drop,
-                "change_standard_errors": t.change_standard_errors,
+                "sleep_stress_standard_errors": t.sleep_stress_standard_errors,
                 "min_checkins": t.min_checkins,
             },
         ),
@@ -110,11 +120,11 @@ def stress_rising(window: PatientWindow, t: Thresholds) -> Finding | None:
                 "stress_mean": _r(stress.recent),
                 "baseline_stress_mean": _r(stress.baseline),
                 "rise": _r(stress.change),
-                "rise_needed": _r(stress.needed(t.stress_rise, t)),
+                "rise_needed": _r(stress.needed(t.stress_rise, t.sleep_stress_standard_errors)),
             },
             {
                 "stress_rise": t.stress_rise,
-                "change_standard_errors": t.change_standard_errors,
+                "sleep_stress_standard_errors": t.sleep_stress_standard_errors,
                 "min_checkins": t.min_checkins,
             },
         ),

@@ -44,12 +44,15 @@ class Thresholds:
     # successive check-ins of this many days before the window judged (four weeks: enough
     # check-ins to measure a spread, recent enough to still be the patient's own).
     scatter_days: int = 28
-    # Deviation: a change in a weekly mean must also reach this many standard errors of
-    # chance (the patient's scatter × √(1/recent check-ins + 1/baseline check-ins)). At
-    # 3.5, for a patient of ordinary scatter (about 1 point a day, 7 and 14 check-ins) that
-    # is 1.5 points, under the fixed 2, so nothing changes for them; for one whose ratings
-    # swing widely, a week of ordinary ups and downs passes it about once in 4,000 tries.
-    change_standard_errors: float = 3.5
+    # Deviation: a change in weekly mean pain must also reach this many standard errors of
+    # chance (the patient's scatter × √(1/recent check-ins + 1/baseline check-ins)). At 3,
+    # for a patient of ordinary scatter (about 1 point a day, 7 and 14 check-ins) that is
+    # 1.3 points, under the fixed 2, so nothing changes for them; for one whose pain swings
+    # widely, a week of ordinary ups and downs passes it about once in 700 tries.
+    change_standard_errors: float = 3.0
+    # Deviation: the same for sleep and stress, a little higher (once in 4,000 tries): sleep
+    # is judged on two measures, quality and hours, and each chance to pass by luck adds up.
+    sleep_stress_standard_errors: float = 3.5
 
     # Pain spike: a check-in far above the patient's median of the days before it.
     spike_median_days: int = 14
@@ -196,6 +199,7 @@ ALLOWED: Mapping[str, Allowed] = {
     # two check-ins make the shortest span with a difference between days
     "scatter_days": Allowed(2, MAX_WINDOW_DAYS),
     "change_standard_errors": _STANDARD_ERRORS,
+    "sleep_stress_standard_errors": _STANDARD_ERRORS,
     "spike_median_days": _WINDOW,
     "spike_min_checkins": _COUNT,
     "spike_above_median": _POINTS,
