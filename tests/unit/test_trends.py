@@ -320,7 +320,7 @@ def test_it_flags_pain_that_flares_after_two_of_the_last_three_sessions():
     assert finding.severity is Severity.MEDIUM
     assert finding.summary == (
         f"Pain did not settle after 2 of the last 3 sessions: 4 to 6 on {day(2).day} Sep "
-        f"(3 next morning); 4 to 6 on {AS_OF.day} Sep."
+        f"(3 next morning, usual 3.0); 4 to 6 on {AS_OF.day} Sep."
     )
 
 

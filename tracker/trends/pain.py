@@ -275,7 +275,9 @@ def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
         when = _day(date.fromisoformat(hit["date"]))
         part = f"{hit['pain_before']} to {hit['pain_after']} on {when}"
         if hit["next_morning_pain"] is not None:
-            part += f" ({hit['next_morning_pain']} next morning)"
+            usual = hit["median_before"]
+            part += f" ({hit['next_morning_pain']} next morning"
+            part += f", usual {_fmt(usual)})" if usual is not None else ")"
         parts.append(part)
     return Finding(
         kind=FlagKind.NOT_SETTLING,
