@@ -72,6 +72,9 @@ PRODUCT_LITERAL: dict[str, float | int | bool] = {
     "adherence_min_z": 0,
     "quiet_usual_chance": 0,
     "adherence_confirm_days": 0,
+    "change_standard_errors": 0,
+    "sleep_stress_standard_errors": 0,
+    "spike_above_scatter": 0,
 }
 
 
