@@ -40,7 +40,10 @@ class _Shift(NamedTuple):
     baseline: float
     recent_n: int
     baseline_n: int
-    usual: Sequence[float]
+    # The measure's column and where the ``scatter_days`` before the window are in it:
+    # sliced only when a change clears the fixed points and the scatter is weighed.
+    values: Sequence[float]
+    usual: slice
 
     @property
     def change(self) -> float:
@@ -49,7 +52,7 @@ class _Shift(NamedTuple):
     @property
     def scatter(self) -> float:
         """The patient's day-to-day scatter of the measure before the window."""
-        return day_to_day_scatter(self.usual)
+        return day_to_day_scatter(self.values[self.usual])
 
     @property
     def standard_error(self) -> float:
@@ -130,7 +133,8 @@ def _shift(
         math.fsum(values[in_baseline]) / baseline_n,
         recent_n,
         baseline_n,
-        values[usual],
+        values,
+        usual,
     )
 
 
