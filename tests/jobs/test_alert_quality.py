@@ -1,9 +1,11 @@
-"""Alert quality on the synthetic cohort, through the real commands and database.
+"""Alert quality on the synthetic cohorts, through the real commands and database.
 
-The cohort is imported with `import_logs`, replayed with `evaluate_trends --replay … --json`,
-and the printed flag events are scored against truth.json with the cohort's own rule.
-REHABIT_COHORT_DIR points at another cohort drawn the same way; by default the shared one
-beside the repository is used, or the copy under tests/fixtures.
+Each cohort is imported with `import_logs`, replayed with `evaluate_trends --replay … --json`,
+and the printed flag events are scored against truth.json with the cohort's own rule: the
+standard sample against its targets, the noisy one (ratings scattering 1.5 times more from
+day to day) against the noisy targets. REHABIT_COHORT_DIR and REHABIT_NOISY_COHORT_DIR point
+at other cohorts drawn the same way; by default the shared ones beside the repository are
+used, or the copies under tests/fixtures.
 """
 
 from __future__ import annotations
@@ -15,17 +17,28 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from tests.cohort import cohort_dir
+from tests.cohort import cohort_dir, noisy_cohort_dir
 from tests.conftest import make_user
-from tests.unit.cohort_replay import FlagEvent, report, score
+from tests.unit.cohort_replay import (
+    NOISY_TARGETS,
+    STANDARD_TARGETS,
+    FlagEvent,
+    Targets,
+    report,
+    score,
+)
 from tracker.models import Clinic
 from tracker.services.library import library_seed
 from tracker.trends import FlagKind, Severity
 
 
 @pytest.mark.django_db
-def test_the_rules_flag_the_designed_events_early_and_rarely_cry_wolf():
-    cohort = cohort_dir()
+@pytest.mark.parametrize(
+    ("cohort", "targets"),
+    [(cohort_dir(), STANDARD_TARGETS), (noisy_cohort_dir(), NOISY_TARGETS)],
+    ids=["standard", "noisy"],
+)
+def test_the_rules_flag_the_designed_events_early_and_rarely_cry_wolf(cohort, targets: Targets):
     library_seed()
     clinic = Clinic.objects.create(name="Cohort Clinic")
     make_user("pt@cohort.test", clinic, "therapist")
@@ -54,6 +67,5 @@ def test_the_rules_flag_the_designed_events_early_and_rarely_cry_wolf():
             )  # fmt: skip
     result = score(events, json.loads((cohort / "truth.json").read_text()))
     print(report(result))
-    assert result.sensitivity >= 0.95, report(result)
-    assert result.median_delay is not None and result.median_delay <= 3, report(result)
-    assert result.false_alarms_per_quiet_patient <= 0.5, report(result)
+    assert result.no_event_patients > 0 and result.event_patients > 0
+    assert not targets.misses(result), f"{targets.misses(result)}\n{report(result)}"

@@ -11,6 +11,11 @@ keeps the flag state the flag service would keep. The score follows
 - sensitivity = detected ÷ expected events; false alarms are per no-event patient;
   delay is the median over detected events.
 
+Reported beside the false alarms: *pre-onset* flags, any flag that opens for a patient
+with events before the window of their first event (3 days before its onset). Those are
+false alarms too, on patients whose trouble had not begun yet, and a flag of the event's
+kind still open when it begins hides the event, since only an opening detects it.
+
 Red-light flags are counted apart and not scored: a red light is not a trend the rules
 infer but a session the patient rated in the red, passed on because the patient is told
 their therapist hears about it. truth.json designs trend events only; the cohort's steady
@@ -67,6 +72,9 @@ PRODUCT_LITERAL: dict[str, float | int | bool] = {
     "adherence_min_z": 0,
     "quiet_usual_chance": 0,
     "adherence_confirm_days": 0,
+    "change_standard_errors": 0,
+    "sleep_stress_standard_errors": 0,
+    "spike_above_scatter": 0,
 }
 
 
@@ -100,6 +108,9 @@ class Score:
     missed_by_kind: Counter[str]
     false_alarms_by_kind: Counter[str]
     red_lights: int = 0  # red-light openings, passed on as reports, not scored
+    event_patients: int = 0
+    pre_onset: int = 0  # openings on event patients before their first event's window
+    pre_onset_by_kind: Counter[str] = field(default_factory=Counter)
 
     @property
     def sensitivity(self) -> float:
@@ -108,6 +119,10 @@ class Score:
     @property
     def false_alarms_per_quiet_patient(self) -> float:
         return self.false_alarms / self.no_event_patients if self.no_event_patients else 0.0
+
+    @property
+    def pre_onset_per_event_patient(self) -> float:
+        return self.pre_onset / self.event_patients if self.event_patients else 0.0
 
     @property
     def median_delay(self) -> float | None:
@@ -235,16 +250,50 @@ def replay(
     return {email: replay_patient(p, thresholds) for email, p in patients.items()}
 
 
+@dataclass(frozen=True)
+class Targets:
+    """What a cohort's score must reach."""
+
+    sensitivity: float
+    false_alarms_per_quiet_patient: float
+    median_delay: float
+    pre_onset_per_event_patient: float
+
+    def misses(self, result: Score) -> list[str]:
+        """Each target ``result`` misses, in words; empty when it meets them all."""
+        delay = result.median_delay
+        checks = [
+            (result.sensitivity >= self.sensitivity, f"sensitivity < {self.sensitivity:.0%}"),
+            (
+                result.false_alarms_per_quiet_patient <= self.false_alarms_per_quiet_patient,
+                f"false alarms / quiet patient > {self.false_alarms_per_quiet_patient}",
+            ),
+            (delay is not None and delay <= self.median_delay, f"delay > {self.median_delay}"),
+            (
+                result.pre_onset_per_event_patient <= self.pre_onset_per_event_patient,
+                f"pre-onset flags / event patient > {self.pre_onset_per_event_patient}",
+            ),
+        ]
+        return [words for met, words in checks if not met]
+
+
+# The standard sample: no worse than the rules before they weighed each patient's scatter.
+STANDARD_TARGETS = Targets(0.97, 0.25, 3, 0.5)
+# Cohorts whose ratings scatter more from day to day (the noisy sample and any drawn like it).
+NOISY_TARGETS = Targets(0.95, 0.5, 3, 0.5)
+
+
 # Kinds that report what a patient said rather than infer a trend (see the module docstring).
 UNSCORED_KINDS = frozenset({FlagKind.RED_LIGHT})
 
 
 def score(events: Mapping[str, list[FlagEvent]], truth: Mapping[str, dict]) -> Score:
     """Score flag openings against ``truth.json`` with the rule of cohort/README.md."""
-    expected = detected = false_alarms = no_event = red_lights = 0
+    expected = detected = false_alarms = no_event = red_lights = event_patients = 0
     delays: list[int] = []
     missed: Counter[str] = Counter()
     false_by_kind: Counter[str] = Counter()
+    pre_onset_by_kind: Counter[str] = Counter()
     for email, spec in truth.items():
         openings = [e for e in events.get(email, []) if e.status == "open"]
         red_lights += sum(1 for e in openings if e.kind in UNSCORED_KINDS)
@@ -254,6 +303,11 @@ def score(events: Mapping[str, list[FlagEvent]], truth: Mapping[str, dict]) -> S
             false_alarms += len(openings)
             false_by_kind.update(e.kind.value for e in openings)
             continue
+        event_patients += 1
+        first_window = min(date.fromisoformat(e["onset"]) for e in spec["expect"]) - timedelta(
+            days=DETECT_BEFORE_DAYS
+        )
+        pre_onset_by_kind.update(e.kind.value for e in openings if e.on < first_window)
         for event in spec["expect"]:
             expected += 1
             kinds = set(event["flags"].split("|"))
@@ -272,7 +326,17 @@ def score(events: Mapping[str, list[FlagEvent]], truth: Mapping[str, dict]) -> S
             else:
                 missed[event["flags"]] += 1
     return Score(
-        expected, detected, delays, no_event, false_alarms, missed, false_by_kind, red_lights
+        expected,
+        detected,
+        delays,
+        no_event,
+        false_alarms,
+        missed,
+        false_by_kind,
+        red_lights,
+        event_patients,
+        pre_onset_by_kind.total(),
+        pre_onset_by_kind,
     )
 
 
@@ -289,6 +353,8 @@ def report(result: Score) -> str:
         f"({result.detected}/{result.expected} events)",
         f"false alarms / quiet   {result.false_alarms_per_quiet_patient:.2f} "
         f"({result.false_alarms} over {result.no_event_patients} no-event patients)",
+        f"pre-onset / event pt   {result.pre_onset_per_event_patient:.2f} "
+        f"({result.pre_onset} over {result.event_patients} patients with events)",
         f"median delay           {'-' if delay is None else f'{delay:g} days'}",
         f"red lights (unscored)  {result.red_lights}",
     ]
@@ -296,6 +362,8 @@ def report(result: Score) -> str:
         lines.append(f"missed                 {kind}: {count}")
     for kind, count in sorted(result.false_alarms_by_kind.items()):
         lines.append(f"false alarms           {kind}: {count}")
+    for kind, count in sorted(result.pre_onset_by_kind.items()):
+        lines.append(f"pre-onset              {kind}: {count}")
     return "\n".join(lines)
 
 

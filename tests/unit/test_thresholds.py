@@ -39,6 +39,10 @@ def test_it_finds_nothing_wrong_with_good_overrides():
         "settle_morning_min_session_rise": -10,  # the literal rule
         "adherence_prior_days": MAX_WINDOW_DAYS,
         "pain_rise_pct": 400,  # a rise relative to the baseline may pass 100 %
+        "change_standard_errors": 0,  # the clinic's points alone, as before scatter counted
+        "spike_above_scatter": 2.5,
+        "sleep_stress_standard_errors": 5,
+        "scatter_days": 14,
     }
     assert override_problems(overrides) == []
     assert override_problems({}) == [] and override_problems(None) == []
@@ -66,6 +70,12 @@ def test_it_finds_nothing_wrong_with_good_overrides():
         ("pain_high_mean", 11, OverrideProblem.TOO_HIGH),  # the 0-10 scale
         ("quiet_usual_chance", 1.5, OverrideProblem.TOO_HIGH),  # a probability
         ("pain_rise_pct", 10**400, OverrideProblem.TOO_HIGH),  # too big for a float
+        # a scatter needs two check-ins, so at least two days
+        ("scatter_days", 1, OverrideProblem.TOO_LOW),
+        ("scatter_days", 7.5, OverrideProblem.NOT_WHOLE),
+        ("change_standard_errors", -1, OverrideProblem.TOO_LOW),
+        ("change_standard_errors", "3", OverrideProblem.NOT_A_NUMBER),
+        ("spike_above_scatter", 101, OverrideProblem.TOO_HIGH),
     ],
 )
 def test_it_names_each_bad_key_with_its_value_and_what_is_wrong(key, value, problem):

@@ -30,6 +30,7 @@ from tracker.trends import (
     Thresholds,
     adherence_drop,
     adherence_pct,
+    day_to_day_scatter,
     evaluate,
     gone_quiet,
     not_settling,
@@ -120,7 +121,10 @@ def test_it_flags_pain_rising_when_the_weekly_mean_is_exactly_2_points_up():
     assert finding is not None
     assert finding.kind is FlagKind.PAIN_RISING
     assert finding.severity is Severity.MEDIUM
-    assert finding.summary == "Pain averaged 5.0 over the last 7 days, up from 3.0 (+2.0)."
+    assert (
+        finding.summary
+        == "Pain averaged 5.0 over the last 7 days, up from a usual 3.0 ± 0.0 (+2.0)."
+    )
 
 
 def test_it_says_nothing_when_pain_rose_just_under_2_points():
@@ -168,7 +172,7 @@ def test_it_rates_pain_rising_high_when_sleep_worsens_in_the_same_week():
     assert finding is not None
     assert finding.severity is Severity.HIGH
     assert finding.summary == (
-        "Pain averaged 5.0 over the last 7 days, up from 3.0 (+2.0); "
+        "Pain averaged 5.0 over the last 7 days, up from a usual 3.0 ± 0.0 (+2.0); "
         "sleep quality fell from 7.0 to 4.0 in the same week."
     )
 
@@ -224,7 +228,9 @@ def test_it_catches_pain_that_crept_up_past_the_adjacent_fortnight():
     )
 
     assert finding is not None
-    assert finding.summary.startswith("Pain averaged 5.0 over the last 7 days, up from 3.0 in ")
+    assert finding.summary.startswith(
+        "Pain averaged 5.0 over the last 7 days, up from a usual 3.0 ± 0.1 in "
+    )
     assert finding.evidence["values"]["earlier_baseline"] is True
     assert literal is None
 
@@ -245,7 +251,7 @@ def test_it_flags_a_check_in_4_above_the_median_of_the_fortnight_before():
     assert finding.kind is FlagKind.PAIN_SPIKE
     assert finding.severity is Severity.MEDIUM
     assert finding.summary == (
-        f"Pain jumped to 7 on {AS_OF.day} Sep, 4.0 above the usual 3.0 "
+        f"Pain jumped to 7 on {AS_OF.day} Sep, 4.0 above the usual 3.0 ± 0.0 "
         "(median of the previous 14 days)."
     )
 
@@ -314,7 +320,7 @@ def test_it_flags_pain_that_flares_after_two_of_the_last_three_sessions():
     assert finding.severity is Severity.MEDIUM
     assert finding.summary == (
         f"Pain did not settle after 2 of the last 3 sessions: 4 to 6 on {day(2).day} Sep "
-        f"(3 next morning); 4 to 6 on {AS_OF.day} Sep."
+        f"(3 next morning, usual 3.0); 4 to 6 on {AS_OF.day} Sep."
     )
 
 
@@ -390,7 +396,7 @@ def test_it_flags_sleep_quality_down_exactly_2_as_low():
     assert finding.kind is FlagKind.SLEEP_WORSENING
     assert finding.severity is Severity.LOW
     assert finding.summary == (
-        "Sleep quality averaged 5.0 over the last 7 days, down from 7.0 (-2.0)."
+        "Sleep quality averaged 5.0 over the last 7 days, down from a usual 7.0 ± 0.0 (-2.0)."
     )
 
 
@@ -405,7 +411,7 @@ def test_it_flags_sleep_quality_well_down():
     finding = sleep_worsening(window(checkins(steady(28, 3), sleep_quality=quality)), T)
 
     assert finding is not None
-    assert "down from 8.0 (-5.1)" in finding.summary
+    assert "down from a usual 8.0 ± 0.0 (-5.1)" in finding.summary
 
 
 def test_it_flags_an_hour_less_sleep_a_night():
@@ -413,7 +419,7 @@ def test_it_flags_an_hour_less_sleep_a_night():
     finding = sleep_worsening(window(checkins(steady(28, 3), sleep_hours=hours)), T)
 
     assert finding is not None
-    assert "6.5 hours a night, down from 7.5 (-1.0)" in finding.summary
+    assert "6.5 hours a night, down from a usual 7.5 ± 0.0 (-1.0)" in finding.summary
 
 
 def test_it_says_nothing_about_half_an_hour_less_sleep():
@@ -435,7 +441,10 @@ def test_it_flags_stress_up_exactly_2_as_low():
 
     assert finding is not None
     assert finding.severity is Severity.LOW
-    assert finding.summary == "Stress averaged 5.0 over the last 7 days, up from 3.0 (+2.0)."
+    assert (
+        finding.summary
+        == "Stress averaged 5.0 over the last 7 days, up from a usual 3.0 ± 0.0 (+2.0)."
+    )
 
 
 def test_it_says_nothing_when_stress_rose_just_under_2():
@@ -756,8 +765,8 @@ def test_it_ignores_data_older_than_the_lookback_and_after_the_day_judged():
 
 def test_it_reads_no_more_than_the_lookback_it_announces():
     assert Thresholds().lookback_days == LOOKBACK_DAYS
-    assert 42 <= LOOKBACK_DAYS <= 43
-    assert Thresholds.from_overrides({"adherence_prior_days": 56}).lookback_days == 71
+    assert 42 <= LOOKBACK_DAYS <= 44
+    assert Thresholds.from_overrides({"adherence_prior_days": 56}).lookback_days == 72
 
 
 def test_it_says_nothing_at_all_about_a_quiet_stable_patient():
@@ -1044,3 +1053,61 @@ def test_a_red_light_reopens_at_once_after_it_cleared():
     (action,) = reconcile({}, recently, [found], AS_OF, T)
 
     assert action.action is FlagActionKind.OPEN
+
+
+# --- the patient's own day-to-day scatter ----------------------------------------------
+
+# Pain that swings widely from day to day around 3 (mean 3.0, day-to-day scatter 1.7),
+# and the same swings 2 points higher: a week's mean up by exactly the clinic's 2 points.
+SWINGING = [2, 4, 3, 5, 1, 4, 2]
+SWINGING_UP_2 = [p + 2 for p in SWINGING]
+
+
+def test_day_to_day_scatter_is_read_from_successive_check_ins():
+    assert day_to_day_scatter([3, 3, 3, 3]) == 0.0
+    assert day_to_day_scatter([1, 5, 1, 5]) == pytest.approx(8**0.5)  # √(16 ÷ 2)
+    assert day_to_day_scatter([3]) == 0.0
+    # one step in level (a flare that came and went) barely counts; a swing every day does
+    assert day_to_day_scatter([3] * 10 + [7] * 10) < 1 < day_to_day_scatter([3, 7] * 10)
+
+
+def test_a_2_point_rise_is_chance_for_a_patient_whose_pain_swings_widely():
+    swinging = window(checkins(SWINGING * 5 + SWINGING_UP_2))
+
+    assert pain_rising(swinging, T) is None
+    # the clinic's points alone (no weighing of the scatter) flag it
+    assert pain_rising(swinging, replace(T, change_standard_errors=0)) is not None
+
+
+def test_a_rise_beyond_the_patients_own_scatter_is_flagged_with_the_usual_range():
+    finding = pain_rising(window(checkins(SWINGING * 5 + [p + 4 for p in SWINGING])), T)
+
+    assert finding is not None
+    assert finding.summary == (
+        "Pain averaged 7.0 over the last 7 days, up from a usual 3.0 ± 1.7 (+4.0)."
+    )
+    values = finding.evidence["values"]
+    assert values["usual_scatter"] == 1.7
+    assert values["rise_needed"] == 2.3  # 3 × 1.68 × √(1/7 + 1/14)
+    assert finding.evidence["thresholds"]["change_standard_errors"] == 3.0
+
+
+def test_a_check_in_4_above_the_median_is_no_spike_for_a_patient_whose_pain_swings_widely():
+    swinging = window(checkins(SWINGING * 4 + [7]))  # median 3, scatter 1.7: 4 is 2.4 of them
+
+    assert pain_spike(swinging, T) is None
+    assert pain_spike(swinging, replace(T, spike_above_scatter=0)) is not None
+    spike = pain_spike(window(checkins(SWINGING * 4 + [10])), T)
+    assert spike is not None and "above the usual 3.0 ± 1.7" in spike.summary
+
+
+def test_sleep_and_stress_are_weighed_against_the_patients_own_scatter_too():
+    swinging_sleep = [p + 4 for p in SWINGING]  # quality around 7, swinging widely
+    fell = window(
+        checkins(steady(42, 3), sleep_quality=swinging_sleep * 5 + [q - 2 for q in swinging_sleep])
+    )
+    stressed = window(checkins(steady(42, 3), stress=SWINGING * 5 + SWINGING_UP_2))
+
+    assert sleep_worsening(fell, T) is None and stress_rising(stressed, T) is None
+    loose = replace(T, sleep_stress_standard_errors=0)
+    assert sleep_worsening(fell, loose) is not None and stress_rising(stressed, loose) is not None

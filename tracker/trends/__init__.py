@@ -9,6 +9,8 @@ PRODUCT.md; every number lives in ``Thresholds`` so a clinic can tune it.
 - ``thresholds``: ``Thresholds``, and a clinic's overrides checked and decoded;
 - ``window``: ``PatientWindow`` and the date-ordered columns it holds;
 - ``findings``: ``Finding``, ``FlagKind``, ``Severity``;
+- ``shifts``: a measure's weekly mean against its baseline, and ``day_to_day_scatter``, how
+  far the patient's own ratings usually stray, against which every change is weighed;
 - one module per rule family: ``pain``, ``sleep_stress``, ``adherence``, ``quiet``,
   ``red_light``;
 - ``rules``: ``evaluate``, every rule for one day;
@@ -24,6 +26,7 @@ from tracker.trends.pain import not_settling, pain_rising, pain_spike
 from tracker.trends.quiet import gone_quiet
 from tracker.trends.red_light import red_light
 from tracker.trends.rules import RULES, evaluate
+from tracker.trends.shifts import day_to_day_scatter
 from tracker.trends.sleep_stress import sleep_worsening, stress_rising
 from tracker.trends.thresholds import (
     ALLOWED,
@@ -77,6 +80,7 @@ __all__ = [
     "Thresholds",
     "adherence_drop",
     "adherence_pct",
+    "day_to_day_scatter",
     "decode_overrides",
     "evaluate",
     "gone_quiet",

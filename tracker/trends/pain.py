@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from tracker.trends.findings import Finding, FlagKind, Severity, _day, _fmt, _r, _signed, _span
-from tracker.trends.shifts import _pain, _Shift, _shift
+from tracker.trends.shifts import _pain, _Shift, _shift, day_to_day_scatter
 from tracker.trends.sleep_stress import _sleep, _stress_shift
 from tracker.trends.thresholds import Thresholds
 from tracker.trends.window import (
@@ -29,12 +29,19 @@ def pain_rising(window: PatientWindow, t: Thresholds) -> Finding | None:
     Pain that creeps up for weeks lifts the adjacent fortnight with it, so a slow rise
     never clears 2 points against it; with ``pain_creep_baseline`` the week is also
     compared with the fortnight before that one, i.e. with where the creep began.
+
+    The rise must also stand out from the patient's own day-to-day scatter
+    (``change_standard_errors``): for a patient whose pain swings widely, a week's mean
+    2 points up can be chance, and the summary shows the usual level and its range.
     """
 
     def risen(shift: _Shift | None) -> tuple[_Shift, float] | None:
         if shift is None:
             return None
-        needed = max(t.pain_rise_points, shift.baseline * t.pain_rise_pct / 100)
+        points = max(t.pain_rise_points, shift.baseline * t.pain_rise_pct / 100)
+        if shift.change < points:
+            return None  # short of the fixed bar: no need to weigh the scatter
+        needed = shift.needed(points, t.change_standard_errors)
         return (shift, needed) if shift.change >= needed else None
 
     found = risen(_shift(window, t, _pain))
@@ -68,7 +75,7 @@ def pain_rising(window: PatientWindow, t: Thresholds) -> Finding | None:
     since = f" in {_day(pain.baseline_start)}-{_day(pain.baseline_end)}" if crept else ""
     summary = (
         f"Pain averaged {_fmt(pain.recent)} over the last {t.window_days} days, "
-        f"up from {_fmt(pain.baseline)}{since} ({_signed(pain.change)})"
+        f"up from a usual {pain.usual_text()}{since} ({_signed(pain.change)})"
     )
     if along:
         summary += "; " + " and ".join(along) + " in the same week"
@@ -88,6 +95,7 @@ def pain_rising(window: PatientWindow, t: Thresholds) -> Finding | None:
             {
                 "pain_rise_points": t.pain_rise_points,
                 "pain_rise_pct": t.pain_rise_pct,
+                "change_standard_errors": t.change_standard_errors,
                 "pain_high_rise": t.pain_high_rise,
                 "pain_high_mean": t.pain_high_mean,
                 "min_checkins": t.min_checkins,
@@ -101,6 +109,7 @@ class _Spike(NamedTuple):
     median: float
     median_start: date
     far_above: bool
+    scatter: float
 
 
 def _spike_on(checkins: CheckinColumns, day: date, t: Thresholds) -> _Spike | None:
@@ -118,7 +127,15 @@ def _spike_on(checkins: CheckinColumns, day: date, t: Thresholds) -> _Spike | No
     median = float(statistics.median(prior))
     above = pain - median >= t.spike_above_median
     severe = pain >= t.spike_absolute and median <= t.spike_absolute_max_median
-    return _Spike(checkins[at], median, start, above) if above or severe else None
+    if not (above or severe):
+        return None
+    # Far above the usual for this patient too: a day this high is not their ordinary swing.
+    scatter = day_to_day_scatter(
+        checkins.pain[checkins.bounds(_days_before(day, t.scatter_days), _days_before(day, 1))]
+    )
+    if pain - median < t.spike_above_scatter * scatter:
+        return None
+    return _Spike(checkins[at], median, start, above, scatter)
 
 
 def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
@@ -128,7 +145,10 @@ def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
     more when the usual is 5 or less" can be just 3 points, one bad day on a scale where
     a point or two is noise, so it takes ``spike_absolute_checkins`` such check-ins within
     ``spike_hold_days``. The condition holds for ``spike_hold_days`` after the spike, so
-    the flag stays open long enough for the therapist to see it, then clears.
+    the flag stays open long enough for the therapist to see it, then clears. Either way
+    the day must also stand ``spike_above_scatter`` of the patient's own day-to-day
+    scatters above the median: for a patient whose pain swings 3 points from one day to
+    the next, a day 4 above the usual is part of that swing.
     """
     checkins = _checkins(window, t)
     hold = max(t.spike_hold_days, 1)
@@ -160,7 +180,7 @@ def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
         summary=(
             f"Pain jumped to {pain} on {_day(latest.checkin.date)}, "
             f"{_fmt(pain - latest.median)} above the usual {_fmt(latest.median)} "
-            f"(median of the previous {t.spike_median_days} days)."
+            f"± {_fmt(latest.scatter)} (median of the previous {t.spike_median_days} days)."
         ),
         evidence={
             "window": _span(latest.checkin.date, latest.checkin.date),
@@ -170,6 +190,7 @@ def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
                 "worst_pain": latest.checkin.worst_pain,
                 "baseline_median": _r(latest.median),
                 "above_median": _r(pain - latest.median),
+                "usual_scatter": _r(latest.scatter),
                 "spike_dates": [s.checkin.date.isoformat() for s in spikes],
             },
             "thresholds": {
@@ -177,6 +198,7 @@ def pain_spike(window: PatientWindow, t: Thresholds) -> Finding | None:
                 "spike_absolute": t.spike_absolute,
                 "spike_absolute_max_median": t.spike_absolute_max_median,
                 "spike_min_checkins": t.spike_min_checkins,
+                "spike_above_scatter": t.spike_above_scatter,
             },
         },
     )
@@ -253,7 +275,9 @@ def not_settling(window: PatientWindow, t: Thresholds) -> Finding | None:
         when = _day(date.fromisoformat(hit["date"]))
         part = f"{hit['pain_before']} to {hit['pain_after']} on {when}"
         if hit["next_morning_pain"] is not None:
-            part += f" ({hit['next_morning_pain']} next morning)"
+            usual = hit["median_before"]
+            part += f" ({hit['next_morning_pain']} next morning"
+            part += f", usual {_fmt(usual)})" if usual is not None else ")"
         parts.append(part)
     return Finding(
         kind=FlagKind.NOT_SETTLING,

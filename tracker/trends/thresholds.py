@@ -37,6 +37,23 @@ class Thresholds:
     sleep_hours_drop: float = 1.0
     stress_rise: float = 2.0
 
+    # The patient's own variability, beside the clinic's fixed points. Patients differ in
+    # how much a rating strays from one day to the next; on a patient whose pain swings
+    # 3 points day to day, a 2-point week is chance, and the fixed points alone flag it.
+    # Deviation: each patient's usual day-to-day scatter of a measure is read from the
+    # successive check-ins of this many days before the window judged (four weeks: enough
+    # check-ins to measure a spread, recent enough to still be the patient's own).
+    scatter_days: int = 28
+    # Deviation: a change in weekly mean pain must also reach this many standard errors of
+    # chance (the patient's scatter × √(1/recent check-ins + 1/baseline check-ins)). At 3,
+    # for a patient of ordinary scatter (about 1 point a day, 7 and 14 check-ins) that is
+    # 1.3 points, under the fixed 2, so nothing changes for them; for one whose pain swings
+    # widely, a week of ordinary ups and downs passes it about once in 700 tries.
+    change_standard_errors: float = 3.0
+    # Deviation: the same for sleep and stress, a little higher (once in 4,000 tries): sleep
+    # is judged on two measures, quality and hours, and each chance to pass by luck adds up.
+    sleep_stress_standard_errors: float = 3.5
+
     # Pain spike: a check-in far above the patient's median of the days before it.
     spike_median_days: int = 14
     spike_min_checkins: int = 4
@@ -47,6 +64,10 @@ class Thresholds:
     spike_hold_days: int = 3
     # Deviation: "8+ on a usual of 5" is 3 points, one bad day: it needs 2 such days in the hold.
     spike_absolute_checkins: int = 2
+    # Deviation: a spike must also stand this many of the patient's day-to-day scatters
+    # (see ``scatter_days``) above the median. At 4, one day that far up comes by chance
+    # about once in 30,000 days; for a patient of ordinary scatter the 4 points ask more.
+    spike_above_scatter: float = 4.0
 
     # Not settling: on `settle_hits` of the last `settle_sessions` sessions, pain after
     # >= `settle_after_min` and >= `settle_after_rise` above before, or next-morning pain
@@ -76,8 +97,10 @@ class Thresholds:
     adherence_min_days: int = 7
     # Deviation: a fall must be this many standard errors below the patient's own earlier rate.
     adherence_min_z: float = 2.0
-    # Deviation: a new adherence finding must have held on this many days before as well...
-    adherence_confirm_days: int = 1
+    # Deviation: a new adherence finding must have held on this many days before as well
+    # (two: a patient who skips days now and then has fortnights that dip under the bar for
+    # a day or two, and a real drop stays under it)...
+    adherence_confirm_days: int = 2
     # ...unless its fall is this many standard errors or more (did everything, then nothing).
     adherence_confirm_below_z: float = 3.0
 
@@ -115,7 +138,9 @@ class Thresholds:
         pain_baselines = 2 if self.pain_creep_baseline else 1
         return max(
             self.window_days + pain_baselines * self.baseline_days,
+            self.window_days + self.scatter_days,
             self.spike_median_days + self.spike_hold_days,
+            self.scatter_days + self.spike_hold_days,
             self.settle_max_age_days + self.settle_median_days,
             self.adherence_recent_days + self.adherence_prior_days,
             self.adherence_week_days,
@@ -130,7 +155,7 @@ class Thresholds:
 
 # Days of history, ending on ``as_of``, that the selector passes at the default thresholds:
 # adherence compares the last 14 days with the 28 before them (42), judged today and, to
-# confirm a new finding, yesterday (43). Use ``Thresholds.lookback_days`` when a clinic
+# confirm a new finding, the two days before (44). Use ``Thresholds.lookback_days`` when a clinic
 # widens a window. The rules ignore anything older than they need.
 LOOKBACK_DAYS = Thresholds().lookback_days
 
@@ -154,7 +179,8 @@ _WINDOW = Allowed(1, MAX_WINDOW_DAYS)
 _WAIT = Allowed(0, MAX_WINDOW_DAYS)
 # Check-ins or sessions: there are never more than the days of the longest window.
 _COUNT = Allowed(0, MAX_WINDOW_DAYS)
-# Standard errors of a fall in adherence: a hundred is beyond any patient's data.
+# Standard errors of a fall in adherence or of a change in a mean, or day-to-day scatters
+# of a single day: a hundred is beyond any patient's data; zero leaves the fixed points.
 _STANDARD_ERRORS = Allowed(0, 100)
 
 # Every number a clinic may set, and its range (``pain_creep_baseline`` is on or off).
@@ -170,6 +196,10 @@ ALLOWED: Mapping[str, Allowed] = {
     "sleep_quality_drop": _POINTS,
     "sleep_hours_drop": Allowed(0, 16),  # sleep is logged as 0-16 hours
     "stress_rise": _POINTS,
+    # two check-ins make the shortest span with a difference between days
+    "scatter_days": Allowed(2, MAX_WINDOW_DAYS),
+    "change_standard_errors": _STANDARD_ERRORS,
+    "sleep_stress_standard_errors": _STANDARD_ERRORS,
     "spike_median_days": _WINDOW,
     "spike_min_checkins": _COUNT,
     "spike_above_median": _POINTS,
@@ -177,6 +207,7 @@ ALLOWED: Mapping[str, Allowed] = {
     "spike_absolute_max_median": _POINTS,
     "spike_hold_days": _WAIT,
     "spike_absolute_checkins": _COUNT,
+    "spike_above_scatter": _STANDARD_ERRORS,
     "settle_sessions": _COUNT,
     "settle_hits": _COUNT,
     "settle_after_min": _POINTS,
