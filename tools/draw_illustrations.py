@@ -112,6 +112,29 @@ def _limb(
         joints[f"{prefix}.{name}"] = point
 
 
+def _angle(vector: Point, facing: int) -> float:
+    return math.degrees(math.atan2(facing * vector[0], vector[1]))
+
+
+def _reach(hip: Point, ankle: Point, facing: int, knee_back: bool) -> tuple[float, float]:
+    """Thigh and shin directions that put the ankle on a spot (two-segment inverse kinematics)."""
+    dx, dy = ankle[0] - hip[0], ankle[1] - hip[1]
+    distance = min(math.hypot(dx, dy), THIGH + SHIN - 0.01)
+    bend = math.acos((THIGH**2 + distance**2 - SHIN**2) / (2 * THIGH * distance))
+    base = math.atan2(dy, dx)
+    candidates = []
+    for sign in (1, -1):
+        knee = (hip[0] + THIGH * math.cos(base + sign * bend), hip[1] + THIGH * math.sin(base + sign * bend))
+        candidates.append(knee)
+    # The knee points the way the figure faces, unless told otherwise (a kneeling back leg).
+    candidates.sort(key=lambda knee: facing * knee[0], reverse=not knee_back)
+    knee = candidates[0]
+    thigh = _angle((knee[0] - hip[0], knee[1] - hip[1]), facing)
+    end = (hip[0] + dx / math.hypot(dx, dy) * distance, hip[1] + dy / math.hypot(dx, dy) * distance)
+    shin = _angle((end[0] - knee[0], end[1] - knee[1]), facing)
+    return thigh, shin
+
+
 def build_figure(pose: dict[str, Any]) -> Figure:
     view = pose.get("view", "side")
     facing = int(pose.get("facing", 1))
@@ -134,9 +157,15 @@ def build_figure(pose: dict[str, Any]) -> Figure:
             "far": _add(joints["shoulder"], side, -SHOULDER_HALF),
         }
     foot = (FOOT * 0.5,) if front else (FOOT,)
+    reaching: dict[str, dict[str, Any]] = {}
     for limb in ("near", "far"):
         default_foot = (90 if limb == "near" else -90) if front else 90
-        leg = list(pose.get(limb, [0, 0, default_foot]))
+        spec = pose.get(limb, [0, 0, default_foot])
+        if isinstance(spec, dict):
+            # A foot put on a given spot (the knee bends to fit): worked out once placed.
+            reaching[limb] = spec
+            spec = [0, 0, spec.get("foot", default_foot)]
+        leg = list(spec)
         if len(leg) == 2:
             leg.append(default_foot)
         joints[f"{limb}.hip"] = hips[limb]
@@ -157,6 +186,14 @@ def build_figure(pose: dict[str, Any]) -> Figure:
         shift = (target[0] - origin[0], target[1] - origin[1])
     else:
         shift = tuple(pose.get("at", (50, 51)))
+    for limb, spec in reaching.items():
+        hip = _add(joints[f"{limb}.hip"], shift)
+        thigh, shin = _reach(hip, spec["ankle"], facing, spec.get("knee", "forward") == "back")
+        leg = [thigh, shin, spec.get("foot", 90)]
+        _limb(joints, limb, joints[f"{limb}.hip"], leg[:2], (THIGH, SHIN), ("knee", "ankle"), facing)
+        _limb(joints, limb, joints[f"{limb}.ankle"], [leg[2]], foot, ("toe",), facing)
+        if not front:
+            joints[f"{limb}.heel"] = _add(joints[f"{limb}.ankle"], _direction(leg[2], facing), -HEEL)
     placed = {
         name: (_add(point, shift) if name != "face" else point) for name, point in joints.items()
     }
@@ -359,9 +396,10 @@ def draw_arrow(canvas: Canvas, spec: dict[str, Any], start: Figure, end: Figure)
         radius = math.dist(pivot, a) * float(spec.get("radius", 1.2))
         a0 = math.atan2(a[1] - pivot[1], a[0] - pivot[0])
         a1 = math.atan2(b[1] - pivot[1], b[0] - pivot[0])
+        # The short way round, from where the joint starts to where it ends.
         sweep = (a1 - a0 + math.pi) % (2 * math.pi) - math.pi
         trim = float(spec.get("trim", 0.12))
-        a0, a1 = a0 + sweep * trim, a1 - sweep * trim
+        a0, a1 = a0 + sweep * trim, a0 + sweep * (1 - trim)
         steps = 16
         points = [
             (
@@ -481,7 +519,7 @@ def drawings() -> dict[str, str]:
 
 def contact_sheet(files: dict[str, str]) -> str:
     cells = "".join(
-        f'<figure><img src="{OUT.as_uri()}/{name}" width="212" height="106" alt="">'
+        f'<figure><img src="{OUT.as_uri()}/{name}" width="424" height="212" alt="">'
         f"<figcaption>{name[:-4]}</figcaption></figure>"
         for name in files
     )
