@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from tracker.models import RATING_MAX, RATING_MIN
+from tracker.selectors.pictures import exercise_picture
 
 if TYPE_CHECKING:
     from tracker.views.patient import PlanRow
@@ -107,6 +108,7 @@ def plan_item(context: template.Context, row: PlanRow) -> dict[str, Any]:
         "log": log,
         "dom": item.dom_id,
         "url": reverse("patient-exercise", args=[p.pk]),
+        "picture": exercise_picture(p.exercise),
         "dose": dose,
         "side": _side_text(p.side, p.get_side_display()),
         "times": times,
