@@ -124,7 +124,10 @@ def _reach(hip: Point, ankle: Point, facing: int, knee_back: bool) -> tuple[floa
     base = math.atan2(dy, dx)
     candidates = []
     for sign in (1, -1):
-        knee = (hip[0] + THIGH * math.cos(base + sign * bend), hip[1] + THIGH * math.sin(base + sign * bend))
+        knee = (
+            hip[0] + THIGH * math.cos(base + sign * bend),
+            hip[1] + THIGH * math.sin(base + sign * bend),
+        )
         candidates.append(knee)
     # The knee points the way the figure faces, unless told otherwise (a kneeling back leg).
     candidates.sort(key=lambda knee: facing * knee[0], reverse=not knee_back)
@@ -172,13 +175,13 @@ def build_figure(pose: dict[str, Any]) -> Figure:
         _limb(joints, limb, hips[limb], leg[:2] + leg[3:], (THIGH, SHIN), ("knee", "ankle"), facing)
         _limb(joints, limb, joints[f"{limb}.ankle"], [leg[2]], foot, ("toe",), facing)
         if not front:
-            joints[f"{limb}.heel"] = _add(joints[f"{limb}.ankle"], _direction(leg[2], facing), -HEEL)
+            joints[f"{limb}.heel"] = _add(
+                joints[f"{limb}.ankle"], _direction(leg[2], facing), -HEEL
+            )
         default_arm = ([15, 5] if limb == "near" else [-15, -5]) if front else [4, 8]
         arm = list(pose.get(f"{limb}_arm", default_arm))
         joints[f"{limb}.shoulder"] = shoulders[limb]
-        _limb(
-            joints, limb, shoulders[limb], arm, (UPPER_ARM, FOREARM), ("elbow", "hand"), facing
-        )
+        _limb(joints, limb, shoulders[limb], arm, (UPPER_ARM, FOREARM), ("elbow", "hand"), facing)
     # Place the figure: its pelvis at `at`, or one named joint on a given point.
     if "anchor" in pose:
         name, target = pose["anchor"]
@@ -190,10 +193,14 @@ def build_figure(pose: dict[str, Any]) -> Figure:
         hip = _add(joints[f"{limb}.hip"], shift)
         thigh, shin = _reach(hip, spec["ankle"], facing, spec.get("knee", "forward") == "back")
         leg = [thigh, shin, spec.get("foot", 90)]
-        _limb(joints, limb, joints[f"{limb}.hip"], leg[:2], (THIGH, SHIN), ("knee", "ankle"), facing)
+        _limb(
+            joints, limb, joints[f"{limb}.hip"], leg[:2], (THIGH, SHIN), ("knee", "ankle"), facing
+        )
         _limb(joints, limb, joints[f"{limb}.ankle"], [leg[2]], foot, ("toe",), facing)
         if not front:
-            joints[f"{limb}.heel"] = _add(joints[f"{limb}.ankle"], _direction(leg[2], facing), -HEEL)
+            joints[f"{limb}.heel"] = _add(
+                joints[f"{limb}.ankle"], _direction(leg[2], facing), -HEEL
+            )
     placed = {
         name: (_add(point, shift) if name != "face" else point) for name, point in joints.items()
     }
@@ -214,7 +221,9 @@ class Canvas:
         d = "M" + _pts(points[:1]) + "L" + _pts(points[1:])
         extra = f' stroke-dasharray="{dash}"' if dash else ""
         if halo:
-            self.parts.append(f'<path d="{d}" stroke="{PAPER}" stroke-width="{_fmt(width + HALO)}"/>')
+            self.parts.append(
+                f'<path d="{d}" stroke="{PAPER}" stroke-width="{_fmt(width + HALO)}"/>'
+            )
         self.parts.append(f'<path d="{d}" stroke-width="{_fmt(width)}"{extra}/>')
 
     def raw(self, text: str) -> None:
@@ -234,7 +243,11 @@ def draw_props(canvas: Canvas, props: list[dict[str, Any]], figure: Figure) -> N
             canvas.line([(2, value), (98, value)], 1.6)
         elif kind == "chair":
             # A side-on chair: x is the front edge of the seat, the back is behind it.
-            x, seat, facing = float(value[0]), float(value[1]), int(value[2]) if len(value) > 2 else 1
+            x, seat, facing = (
+                float(value[0]),
+                float(value[1]),
+                int(value[2]) if len(value) > 2 else 1,
+            )
             back = x - facing * 24
             canvas.line([(x, seat), (back, seat)], 2.4)
             canvas.line([(back, seat - 30), (back, FLOOR)], 2.4)
@@ -273,9 +286,7 @@ def draw_props(canvas: Canvas, props: list[dict[str, Any]], figure: Figure) -> N
             canvas.line([(x1, FLOOR - 2), (x2, FLOOR - 2)], 1.4)
         elif kind == "ball":
             x, y, r = (float(v) for v in value)
-            canvas.raw(
-                f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(r)}" fill="{PAPER}" stroke-width="2"/>'
-            )
+            canvas.raw(_dot((x, y), r, PAPER, 'stroke-width="2"'))
         elif kind == "roll":
             x, y, r = (float(v) for v in value)
             canvas.raw(
@@ -333,34 +344,31 @@ def draw_figure(canvas: Canvas, figure: Figure) -> None:
         f'<circle cx="{_fmt(hx)}" cy="{_fmt(hy)}" r="{_fmt(HEAD_R)}" fill="{PAPER}" '
         f'stroke-width="2.8"/>'
     )
+    # The eyes say which way the figure looks, and whether they are shut: a dot when open,
+    # a short line when closed. Side view: one eye on the face side of the head; front view:
+    # two, across the face (perpendicular to the neck, so they tilt with the head).
     face = j["face"]
-    up = (face[1] * (1 if not front else 1), -face[0])  # a quarter turn from the face
-    eyes = [_add((hx, hy), face, 2.6)] if not front else [
-        _add(_add((hx, hy), up, 2.2), face, -1),
-        _add(_add((hx, hy), up, -2.2), face, -1),
-    ]
+    neck = (hx - j["shoulder"][0], hy - j["shoulder"][1])
+    neck_length = math.hypot(*neck) or 1.0
+    up = (neck[0] / neck_length, neck[1] / neck_length)
     if front:
-        eyes = [_add((hx, hy), (1.0, 0.0), 2.2), _add((hx, hy), (-1.0, 0.0), 2.2)]
-        eyes = [_add(e, (0, -0.6)) for e in eyes]
-        # Rotate with the head: the eyes sit across the face, perpendicular to the neck.
-        neck_dir = (j["head"][0] - j["shoulder"][0], j["head"][1] - j["shoulder"][1])
-        length = math.hypot(*neck_dir) or 1.0
-        across = (-neck_dir[1] / length, neck_dir[0] / length)
-        eyes = [_add((hx, hy), across, 2.3), _add((hx, hy), across, -2.3)]
-        eyes = [_add(e, neck_dir, 0.6 / length) for e in eyes]
-        for e in eyes:
-            if figure.eyes == "closed":
-                canvas.line([_add(e, across, -1.2), _add(e, across, 1.2)], 1.2)
-            else:
-                canvas.raw(f'<circle cx="{_fmt(e[0])}" cy="{_fmt(e[1])}" r="1" fill="{INK}" stroke="none"/>')
+        across = (-up[1], up[0])
+        eyes = [_add(_add((hx, hy), across, side * 2.3), up, 0.6) for side in (1, -1)]
+        closed = across
     else:
-        e = eyes[0]
-        e = _add(e, (j["head"][0] - j["shoulder"][0], j["head"][1] - j["shoulder"][1]), 0.08)
+        eyes = [_add(_add((hx, hy), face, 2.6), up, 0.7)]
+        closed = face
+    for eye in eyes:
         if figure.eyes == "closed":
-            canvas.line([_add(e, face, -1.3), _add(e, face, 0.8)], 1.2)
+            canvas.line([_add(eye, closed, -1.3), _add(eye, closed, 1.1)], 1.4)
         else:
-            canvas.raw(f'<circle cx="{_fmt(e[0])}" cy="{_fmt(e[1])}" r="1" fill="{INK}" stroke="none"/>')
+            canvas.raw(_dot(eye, 1.0, INK))
     canvas.line(arm("near"), NEAR_WIDTH, halo=True)
+
+
+def _dot(centre: Point, radius: float, fill: str, stroke: str = 'stroke="none"') -> str:
+    x, y = centre
+    return f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(radius)}" fill="{fill}" {stroke}/>'
 
 
 def _arrowhead(tip: Point, toward: Point) -> str:
@@ -490,7 +498,8 @@ def render(slug: str, spec: dict[str, Any], alt: str) -> str:
         f'aria-labelledby="{slug}-title" color="{INK}" fill="none" stroke="currentColor" '
         f'stroke-linecap="round" stroke-linejoin="round">\n'
         f'<title id="{slug}-title">{title}</title>\n'
-        f'<rect width="{_fmt(WIDTH)}" height="{_fmt(HEIGHT)}" rx="6" fill="{PAPER}" stroke="none"/>\n'
+        f'<rect width="{_fmt(WIDTH)}" height="{_fmt(HEIGHT)}" rx="6" fill="{PAPER}" '
+        f'stroke="none"/>\n'
         f'<g transform="{_placed(MARGIN, zoom)}">{"".join(first.parts)}</g>\n'
         f'<g transform="{_placed(x2, zoom)}">{"".join(second.parts)}</g>\n'
         f'<path d="M{_fmt(WIDTH / 2)} 12V{_fmt(HEIGHT - 12)}" stroke-width="1" '

@@ -22,4 +22,3 @@ def exercise_picture_tag(
     if picture is None and exercise is not None:
         picture = exercise_picture(exercise)
     return {"picture": picture, "size": size}
-
