@@ -84,8 +84,6 @@ class Figure:
     joints: dict[str, Point]
     view: str
     eyes: str
-    near_limbs: tuple[str, ...]
-    far_limbs: tuple[str, ...]
 
 
 def _direction(angle: float, facing: int) -> Point:
@@ -138,6 +136,17 @@ def _reach(hip: Point, ankle: Point, facing: int, knee_back: bool) -> tuple[floa
     return thigh, shin
 
 
+def _leg(joints: dict[str, Point], limb: str, leg: list[float], facing: int, front: bool) -> None:
+    """Knee, ankle and foot from the hip: [thigh, shin, foot, thigh scale, shin scale]."""
+    hip = joints[f"{limb}.hip"]
+    _limb(joints, limb, hip, leg[:2] + leg[3:], (THIGH, SHIN), ("knee", "ankle"), facing)
+    # Seen from the front a foot points at the reader, so it looks short.
+    foot = (FOOT * 0.5,) if front else (FOOT,)
+    _limb(joints, limb, joints[f"{limb}.ankle"], [leg[2]], foot, ("toe",), facing)
+    if not front:
+        joints[f"{limb}.heel"] = _add(joints[f"{limb}.ankle"], _direction(leg[2], facing), -HEEL)
+
+
 def build_figure(pose: dict[str, Any]) -> Figure:
     view = pose.get("view", "side")
     facing = int(pose.get("facing", 1))
@@ -159,7 +168,6 @@ def build_figure(pose: dict[str, Any]) -> Figure:
             "near": _add(joints["shoulder"], side, SHOULDER_HALF),
             "far": _add(joints["shoulder"], side, -SHOULDER_HALF),
         }
-    foot = (FOOT * 0.5,) if front else (FOOT,)
     reaching: dict[str, dict[str, Any]] = {}
     for limb in ("near", "far"):
         default_foot = (90 if limb == "near" else -90) if front else 90
@@ -172,12 +180,7 @@ def build_figure(pose: dict[str, Any]) -> Figure:
         if len(leg) == 2:
             leg.append(default_foot)
         joints[f"{limb}.hip"] = hips[limb]
-        _limb(joints, limb, hips[limb], leg[:2] + leg[3:], (THIGH, SHIN), ("knee", "ankle"), facing)
-        _limb(joints, limb, joints[f"{limb}.ankle"], [leg[2]], foot, ("toe",), facing)
-        if not front:
-            joints[f"{limb}.heel"] = _add(
-                joints[f"{limb}.ankle"], _direction(leg[2], facing), -HEEL
-            )
+        _leg(joints, limb, leg, facing, front)
         default_arm = ([15, 5] if limb == "near" else [-15, -5]) if front else [4, 8]
         arm = list(pose.get(f"{limb}_arm", default_arm))
         joints[f"{limb}.shoulder"] = shoulders[limb]
@@ -192,25 +195,11 @@ def build_figure(pose: dict[str, Any]) -> Figure:
     for limb, spec in reaching.items():
         hip = _add(joints[f"{limb}.hip"], shift)
         thigh, shin = _reach(hip, spec["ankle"], facing, spec.get("knee", "forward") == "back")
-        leg = [thigh, shin, spec.get("foot", 90)]
-        _limb(
-            joints, limb, joints[f"{limb}.hip"], leg[:2], (THIGH, SHIN), ("knee", "ankle"), facing
-        )
-        _limb(joints, limb, joints[f"{limb}.ankle"], [leg[2]], foot, ("toe",), facing)
-        if not front:
-            joints[f"{limb}.heel"] = _add(
-                joints[f"{limb}.ankle"], _direction(leg[2], facing), -HEEL
-            )
+        _leg(joints, limb, [thigh, shin, spec.get("foot", 90)], facing, front)
     placed = {
         name: (_add(point, shift) if name != "face" else point) for name, point in joints.items()
     }
-    return Figure(
-        joints=placed,
-        view=view,
-        eyes=pose.get("eyes", "open"),
-        near_limbs=("near",),
-        far_limbs=("far",),
-    )
+    return Figure(joints=placed, view=view, eyes=pose.get("eyes", "open"))
 
 
 class Canvas:
@@ -299,10 +288,6 @@ def draw_props(canvas: Canvas, props: list[dict[str, Any]], figure: Figure) -> N
             canvas.line([_resolve(p, figure) for p in value], 1.6, dash="3 2")
         elif kind == "rail":
             canvas.line([_resolve(p, figure) for p in value], 2)
-        elif kind == "footprints":
-            for x, y, angle in value:
-                dx, dy = 4 * math.cos(math.radians(angle)), 4 * math.sin(math.radians(angle))
-                canvas.line([(x - dx, y - dy), (x + dx, y + dy)], 3)
         else:
             raise ValueError(f"unknown prop {kind!r}")
 
@@ -324,21 +309,19 @@ def draw_figure(canvas: Canvas, figure: Figure) -> None:
 
     front = figure.view == "front"
     # Far limbs first and thinner: depth drawn by shape, not by a second colour.
-    for limb in figure.far_limbs:
-        canvas.line(leg(limb), FAR_WIDTH, halo=True)
-        if (f := foot(limb)) is not None:
-            canvas.line(f, FAR_WIDTH)
-        if not front:
-            canvas.line(arm(limb), FAR_WIDTH, halo=True)
+    canvas.line(leg("far"), FAR_WIDTH, halo=True)
+    if (f := foot("far")) is not None:
+        canvas.line(f, FAR_WIDTH)
+    if not front:
+        canvas.line(arm("far"), FAR_WIDTH, halo=True)
     if front:
         canvas.line([j["far.hip"], j["near.hip"]], NEAR_WIDTH)
         canvas.line([j["far.shoulder"], j["near.shoulder"]], NEAR_WIDTH)
         canvas.line(arm("far"), NEAR_WIDTH, halo=True)
     canvas.line([j["pelvis"], j["shoulder"]], NEAR_WIDTH + 1, halo=True)
-    for limb in figure.near_limbs:
-        canvas.line(leg(limb), NEAR_WIDTH, halo=True)
-        if (f := foot(limb)) is not None:
-            canvas.line(f, NEAR_WIDTH)
+    canvas.line(leg("near"), NEAR_WIDTH, halo=True)
+    if (f := foot("near")) is not None:
+        canvas.line(f, NEAR_WIDTH)
     hx, hy = j["head"]
     canvas.raw(
         f'<circle cx="{_fmt(hx)}" cy="{_fmt(hy)}" r="{_fmt(HEAD_R)}" fill="{PAPER}" '
