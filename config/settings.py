@@ -256,6 +256,9 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# The built-in library's drawings live with its data files and are served as
+# /static/tracker/illustrations/<slug>.svg (same origin, so the strict CSP allows them).
+STATICFILES_DIRS = [("tracker/illustrations", BASE_DIR / "tracker" / "content" / "illustrations")]
 if DEBUG:
     # Development serves from the apps' folders; an empty root keeps WhiteNoise quiet.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from tracker.models import RATING_MAX, RATING_MIN, ExerciseMedia, PrescribedExercise
+from tracker.selectors.pictures import exercise_picture
 
 if TYPE_CHECKING:
     from tracker.views.patient import PlanRow
@@ -113,6 +114,7 @@ def plan_item(context: template.Context, row: PlanRow) -> dict[str, Any]:
             if p.exercise.cover_id
             else ""
         ),
+        "picture": exercise_picture(p.exercise),
         "dose": dose,
         "side": _side_text(p.side, p.get_side_display()),
         "times": times,

@@ -134,3 +134,20 @@ def test_every_exercise_that_says_change_legs_or_sides_is_sided():
     for e in load_library().exercises:
         if any(said.search(step) for step in e.steps):
             assert e.sided, e.slug
+
+
+def test_it_refuses_an_exercise_without_a_description_of_its_drawing(content):
+    text = (content / "exercises.yaml").read_text(encoding="utf-8")
+    first = text.index("  illustration_alt:")
+    end = text.index("  steps:", first)
+    (content / "exercises.yaml").write_text(text[:first] + text[end:], encoding="utf-8")
+    with pytest.raises(
+        ContentError, match=r"entry 1 \(sciatic-nerve-glide\): missing illustration_alt"
+    ):
+        load_library(content)
+
+
+def test_makemessages_collects_the_drawings_descriptions():
+    texts = dict(library_messages(load_library(), load_explanations()))
+    where = "exercises.yaml, glute-bridge, illustration_alt"
+    assert texts[where].startswith("Two drawings of a person lying on their back")

@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.conftest import login
+from tracker.content import illustrations_by_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,18 @@ def test_an_outsider_gets_404_for_another_patient_s_exercise(client, pia, oscar,
 
 def test_it_is_404_for_a_therapist(client, alice, stretch_rx):
     assert login(client, alice).get(url(stretch_rx)).status_code == 404
+
+
+def test_it_shows_the_built_in_drawing_large_with_its_description(as_pat, stretch_rx):
+    html = as_pat.get(url(stretch_rx)).content.decode()
+    described = escape(illustrations_by_slug()["hip-flexor-stretch"].source_alt)
+    assert 'src="/static/tracker/illustrations/hip-flexor-stretch.svg"' in html
+    assert f'alt="{described}"' in html
+    assert 'width="424" height="212"' in html
+
+
+def test_a_clinic_s_own_exercise_has_no_built_in_drawing(as_pat, pat, stretch_rx):
+    stretch_rx.exercise.clinic = pat.clinic
+    stretch_rx.exercise.save()
+    html = as_pat.get(url(stretch_rx)).content.decode()
+    assert "tracker/illustrations/" not in html

@@ -63,6 +63,31 @@ def test_an_exercise_logged_with_details_shows_them_in_place(as_pat, pat, pat_pr
     assert page.count('class="details-slot"') == 2
 
 
+def test_each_exercise_shows_its_drawing_small_lazy_and_kept_for_offline(as_pat, pat_program):
+    html = as_pat.get(URL).content.decode()
+    for slug in ("glute-bridge", "hip-flexor-stretch"):
+        picture = re.search(
+            rf'<img [^>]*src="/static/tracker/illustrations/{slug}.svg"[^>]*>', html
+        )
+        assert picture, slug
+        tag = picture.group()
+        # Sized before it loads (no jump), fetched when scrolled to, and beside the exercise's
+        # name, which already says what it is.
+        for attribute in ('width="104"', 'height="52"', 'loading="lazy"', 'alt=""'):
+            assert attribute in tag, (slug, attribute)
+        assert "data-keep-offline" in tag
+    assert html.count("data-offline-pictures") == 1
+
+
+def test_it_shows_no_drawing_for_a_clinic_s_own_exercise(as_pat, pat, pat_program):
+    for rx in pat_program.prescriptions.all():
+        rx.exercise.clinic = pat.clinic
+        rx.exercise.save()
+    forget_kept_plan(pat)
+    html = as_pat.get(URL).content.decode()
+    assert "tracker/illustrations/" not in html and "exercise-picture" not in html
+
+
 def test_it_gives_timed_holds_a_countdown_timer(as_pat, pat_program):
     page = as_pat.get(URL).content.decode()
     assert page.count('data-seconds="30"') == 2  # the stretch, twice a day
@@ -140,6 +165,10 @@ def test_it_weighs_under_60_kb_gzipped_with_its_css_and_js(as_pat, pat, pat_prog
     html = as_pat.get(URL).content
     assets = re.findall(rb'(?:src|href)="(/static/[^"]+)"', html)
     assert any(a.endswith(b".css") for a in assets) and any(a.endswith(b".js") for a in assets)
+    # The exercises' pictures load as the patient scrolls to them, after the page itself.
+    pictures = set(re.findall(rb'<img [^>]*src="(/static/[^"]+)"[^>]*loading="lazy"', html))
+    assert len(pictures) == 2
+    assets = [asset for asset in assets if asset not in pictures]
     total = len(gzip.compress(html))
     for asset in set(assets):
         path = finders.find(asset.decode().removeprefix("/static/"))

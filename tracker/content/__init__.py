@@ -29,6 +29,12 @@ EXPLANATIONS_FILE = "explanations.yaml"
 # Explanation texts are templates so that translators get whole paragraphs.
 EXPLANATION_TEMPLATE_DIR = "tracker/content/explanations"
 EXPLANATION_TEMPLATES = CONTENT_DIR.parent / "templates" / EXPLANATION_TEMPLATE_DIR
+# One drawing per exercise, <slug>.svg, drawn from poses.yaml by tools/draw_illustrations.py and
+# served as static files under this prefix (settings.STATICFILES_DIRS).
+ILLUSTRATIONS_DIR = CONTENT_DIR / "illustrations"
+ILLUSTRATIONS_STATIC_PREFIX = "tracker/illustrations"
+# A text alternative says what the drawing shows in a few sentences, not a whole page.
+ILLUSTRATION_ALT_MAX_LENGTH = 400
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 # The same limits as the database's dosage rules, so a bad number fails here, by name.
@@ -52,6 +58,7 @@ class ExerciseEntry:
     category: str
     body_region: str
     summary: str
+    illustration_alt: str  # what the exercise's drawing shows, for anyone who cannot see it
     steps: tuple[str, ...]
     cues: tuple[str, ...]
     cautions: tuple[str, ...]
@@ -205,6 +212,7 @@ EXERCISE_FIELDS = {
     "category",
     "body_region",
     "summary",
+    "illustration_alt",
     "steps",
     "cues",
     "cautions",
@@ -228,6 +236,7 @@ def _exercise(entry: _Entry, seen: set[str]) -> ExerciseEntry:
         category=entry.choice("category", ExerciseCategory.values),
         body_region=entry.choice("body_region", BodyRegion.values),
         summary=entry.text("summary", max_length=_max_length(Exercise, "summary")),
+        illustration_alt=entry.text("illustration_alt", max_length=ILLUSTRATION_ALT_MAX_LENGTH),
         steps=entry.texts("steps"),
         cues=entry.texts("cues"),
         cautions=entry.texts("cautions"),
@@ -306,13 +315,39 @@ def explanations_by_slug() -> dict[str, Explanation]:
     return {explanation.slug: explanation for explanation in load_explanations()}
 
 
+@dataclass(frozen=True)
+class Illustration:
+    """A built-in exercise's drawing: its static file and what it shows, in words."""
+
+    slug: str
+    source_alt: str  # English; `alt` is what a screen reader says
+
+    @property
+    def alt(self) -> str:
+        return gettext(self.source_alt)
+
+    @property
+    def static_path(self) -> str:
+        return f"{ILLUSTRATIONS_STATIC_PREFIX}/{self.slug}.svg"
+
+
+@cache
+def illustrations_by_slug() -> dict[str, Illustration]:
+    """The shipped exercises that have a drawing, read once per process."""
+    return {
+        exercise.slug: Illustration(slug=exercise.slug, source_alt=exercise.illustration_alt)
+        for exercise in load_library().exercises
+        if (ILLUSTRATIONS_DIR / f"{exercise.slug}.svg").is_file()
+    }
+
+
 def library_messages(
     library: Library, explanations: tuple[Explanation, ...]
 ) -> Iterator[tuple[str, str]]:
     """Every text a translator needs, as (where it comes from, English text)."""
     for exercise in library.exercises:
         where = f"{EXERCISES_FILE}, {exercise.slug}"
-        for name in ("name", "summary", "dosage_note"):
+        for name in ("name", "summary", "illustration_alt", "dosage_note"):
             yield f"{where}, {name}", getattr(exercise, name)
         for name in ("steps", "cues", "cautions"):
             for text in getattr(exercise, name):

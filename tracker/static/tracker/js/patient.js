@@ -376,6 +376,25 @@
   if ("serviceWorker" in navigator && page.dataset.sw) {
     navigator.serviceWorker.register(page.dataset.sw, { scope: "/" }).catch(function () {});
   }
+  // The pictures of Today's exercises stay on the phone for a day without a network: the
+  // worker keeps the same-origin pictures this list shows, and lets go of the others. Asked
+  // once the page has loaded, so its fetches never hold up the page's own.
+  var pictureList = document.querySelector("[data-offline-pictures]");
+  if (pictureList && "serviceWorker" in navigator && page.dataset.sw) {
+    window.addEventListener("load", function () {
+      var urls = [];
+      Array.prototype.forEach.call(pictureList.querySelectorAll("img[data-keep-offline]"),
+        function (img) {
+          var url = new URL(img.getAttribute("src"), location.href);
+          if (url.origin === location.origin && urls.indexOf(url.href) < 0) { urls.push(url.href); }
+        });
+      navigator.serviceWorker.ready.then(function (registration) {
+        if (registration.active) {
+          registration.active.postMessage({ type: "keep-pictures", urls: urls });
+        }
+      });
+    });
+  }
   // Pages kept for offline use leave the phone with the person who logged out; the outbox
   // stays, keyed to its owner, and sends at their next login.
   Array.prototype.forEach.call(document.querySelectorAll("form[action$='/logout/']"),

@@ -1,4 +1,5 @@
-/* Rehabit service worker: the app shell and the last copy of Today, for a flaky network.
+/* Rehabit service worker: the app shell, the last copy of Today and the pictures of its
+ * exercises, for a flaky network.
  *
  * Served from /sw.js by a view that prepends `const REHABIT = {...}` with the shell's URLs
  * (hashed names in production) and a version made from them. Submits are never cached or
@@ -13,6 +14,10 @@
 
 var SHELL_CACHE = "rehabit-shell-" + REHABIT.version;
 var PAGE_CACHE = "rehabit-pages";
+// The pictures of the exercises on Today, whatever version of the shell: the page names them
+// (patient.js), so the cache holds today's program and nothing older.
+var PICTURE_CACHE = "rehabit-pictures";
+var MAX_PICTURES = 60;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -67,6 +72,36 @@ function staleWhileRevalidate(request) {
   });
 }
 
+function keepPictures(urls) {
+  return caches.open(PICTURE_CACHE).then(function (cache) {
+    return cache.keys().then(function (kept) {
+      return Promise.all(kept.filter(function (request) {
+        return urls.indexOf(request.url) < 0;
+      }).map(function (request) { return cache.delete(request); }));
+    }).then(function () {
+      return Promise.all(urls.map(function (url) {
+        return cache.match(url).then(function (hit) {
+          if (hit) { return undefined; }
+          return fetch(url, { credentials: "same-origin" }).then(function (response) {
+            if (response.ok && response.type === "basic") { return cache.put(url, response); }
+            return undefined;
+          }).catch(function () { /* offline: kept on the next visit */ });
+        });
+      }));
+    });
+  });
+}
+
+// A kept picture first; otherwise as any other request (static files from the shell cache).
+function picture(request, url) {
+  return caches.open(PICTURE_CACHE)
+    .then(function (cache) { return cache.match(request); })
+    .then(function (hit) {
+      if (hit) { return hit; }
+      return url.pathname.indexOf("/static/") === 0 ? staleWhileRevalidate(request) : fetch(request);
+    });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") { return; }
@@ -83,14 +118,21 @@ self.addEventListener("fetch", function (event) {
     }
     return;
   }
-  if (url.pathname.indexOf("/static/") === 0) {
+  if (request.destination === "image") {
+    event.respondWith(picture(request, url));
+  } else if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(staleWhileRevalidate(request));
   }
 });
 
 self.addEventListener("message", function (event) {
   if (event.data && event.data.type === "logout") {
-    event.waitUntil(caches.delete(PAGE_CACHE));
+    event.waitUntil(Promise.all([caches.delete(PAGE_CACHE), caches.delete(PICTURE_CACHE)]));
+  } else if (event.data && event.data.type === "keep-pictures" && Array.isArray(event.data.urls)) {
+    var urls = event.data.urls.filter(function (url) {
+      try { return new URL(url).origin === self.location.origin; } catch (e) { return false; }
+    }).slice(0, MAX_PICTURES);
+    event.waitUntil(keepPictures(urls));
   }
 });
 
