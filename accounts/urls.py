@@ -5,9 +5,9 @@ The invite and two-factor pages a therapist uses sit in the workspace under /cli
 """
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from accounts.views import common, invites, passwords, two_factor
+from accounts.views import branding, common, invites, passwords, two_factor
 
 clinic_urlpatterns = [
     path("patients/invite/", invites.invite, name="therapist-invite"),
@@ -41,6 +41,12 @@ urlpatterns = [
     path("login/code/", two_factor.sign_in_code, name="login-two-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", common.healthz, name="healthz"),
+    path("branding/logo/<slug:version>.png", branding.clinic_logo, name="clinic-logo"),
+    re_path(
+        r"^branding/accent-(?P<digits>[0-9a-f]{6})\.css$",
+        branding.accent_stylesheet,
+        name="clinic-accent-css",
+    ),
     path("password/reset/", passwords.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password/reset/sent/",

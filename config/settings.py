@@ -255,6 +255,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 if DEBUG:
     # Development serves from the apps' folders; an empty root keeps WhiteNoise quiet.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploads (clinic logos) go through the default storage: files under the var folder here;
+# production may point STORAGES["default"] at any Django storage (django-storages for an
+# S3-compatible store). Nothing is served from MEDIA_URL: an authorized view reads each file.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
