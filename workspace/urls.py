@@ -16,6 +16,7 @@ from workspace.views import (
 urlpatterns = [
     path("caseload/", caseload.caseload, name="therapist-caseload"),
     path("overview/", clinic.clinic, name="therapist-clinic"),
+    path("look/", clinic.clinic_look, name="therapist-clinic-look"),
     path("flags/", caseload.flags, name="therapist-flags"),
     path("flags/<int:flag_id>/review/", caseload.flag_review, name="therapist-flag-review"),
     path("patients/<int:patient_id>/", record.record, name="therapist-record"),
