@@ -39,6 +39,11 @@ urlpatterns = [
     path("patients/<int:patient_id>/report/", record.progress_report, name="therapist-report"),
     path("patients/<int:patient_id>/program/", program_builder.builder, name="therapist-program"),
     path(
+        "patients/<int:patient_id>/program/handout/",
+        program_builder.handout,
+        name="therapist-program-handout",
+    ),
+    path(
         "patients/<int:patient_id>/program/start/",
         program_builder.start,
         name="therapist-program-start",
