@@ -18,6 +18,7 @@ with 405 (``test_post_only_urls_refuse_get``).
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,11 +29,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from patient.views.phone import EXPLANATIONS_BY_SLUG
 from tests.conftest import login
 from tests.workspace import live_days, make_flag
 from tracker.models import Exercise
+from tracker.services.branding import clinic_look_update, logo_prepare
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.logbook import session_start
 
@@ -113,6 +116,9 @@ MATRIX: dict[str, Case] = {
     "password-reset-complete":     get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     # Changing one's own password: anyone logged in
     "password-change":             get(LOGIN,     OK,        OK,        OK,        OK,        OK),  # noqa: E501
+    # The clinic's look: the logo for its own people only; an accent's stylesheet for anyone
+    "clinic-logo":                 get(LOGIN,     OK,        OK,        OK,        OK,        NOT_FOUND),  # noqa: E501
+    "clinic-accent-css":           get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "patient-offline":             get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "patient-manifest":            get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "service-worker":              get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
@@ -127,6 +133,7 @@ MATRIX: dict[str, Case] = {
     "patient-settings":            get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-timezone-detect":    post(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, data=lambda o: {"timezone": "Europe/London"}),  # noqa: E501
     "patient-push-subscribe":     post(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, data=push_data, json=True),  # noqa: E501
+    "patient-handout":             get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-exercise":            get(LOGIN,     OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-explanation":         get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     # Each patient's own data: download it, ask for (or cancel) its deletion
@@ -154,6 +161,7 @@ MATRIX: dict[str, Case] = {
     "therapist-notification-problems": get(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-audit":             get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-audit-export":      get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    "therapist-clinic-look":       get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-security":          get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-security-require": post(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT,  NOT_FOUND),  # noqa: E501
     # bob's two-factor sign-in, reset by his clinic's admin
@@ -173,6 +181,7 @@ MATRIX: dict[str, Case] = {
     "therapist-invite-resend":    post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-invite-revoke":    post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-program":           get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
+    "therapist-program-handout":   get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-program-start":    post(LOGIN,     NOT_FOUND, NOT_FOUND, BAD_REQUEST, BAD_REQUEST, NOT_FOUND),  # noqa: E501
     "therapist-program-library":   get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-program-details":  post(LOGIN,     NOT_FOUND, NOT_FOUND, BAD_REQUEST, BAD_REQUEST, NOT_FOUND),  # noqa: E501
@@ -223,8 +232,13 @@ CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 
 
 @pytest.fixture
-def objects(pat, pia, bob, alice, charlie, pat_program) -> dict[str, Any]:
+def objects(pat, pia, bob, alice, charlie, pat_program, settings, tmp_path) -> dict[str, Any]:
     live_days(pat, 2)  # finished sessions and check-ins on the last two days
+    settings.MEDIA_ROOT = tmp_path / "media"
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 20), (11, 83, 148)).save(logo, format="PNG")
+    logo.seek(0)
+    clinic_look_update(clinic=pat.clinic, accent_colour="#0b5394", logo=logo_prepare(logo))
     today = pat.local_today()
     open_session = session_start(
         patient=pat, client_id=uuid.uuid4(), pain_before=3, local_date=today
@@ -251,6 +265,8 @@ def objects(pat, pia, bob, alice, charlie, pat_program) -> dict[str, Any]:
         "token": "not-a-token",  # invite-accept and password-reset-confirm: a bad token
         "therapist_id": bob.pk,  # two-factor reset: a therapist of the Demo Clinic
         "request_id": deletion_request_create(patient=pat).pk,  # pat asked to delete their data
+        "version": pat.clinic.logo_version,  # the Demo Clinic's logo
+        "digits": "0b5394",  # a readable accent
     }
 
 
