@@ -5,7 +5,7 @@ The invite and two-factor pages a therapist uses sit in the workspace under /cli
 """
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from accounts.views import branding, common, invites, passwords, two_factor
 
@@ -42,11 +42,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", common.healthz, name="healthz"),
     path("branding/logo/<slug:version>.png", branding.clinic_logo, name="clinic-logo"),
-    re_path(
-        r"^branding/accent-(?P<digits>[0-9a-f]{6})\.css$",
-        branding.accent_stylesheet,
-        name="clinic-accent-css",
-    ),
+    path("branding/accent-<slug:digits>.css", branding.accent_stylesheet, name="clinic-accent-css"),
     path("password/reset/", passwords.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password/reset/sent/",

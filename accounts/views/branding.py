@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from tracker.colour import accent_is_readable
+from tracker.colour import accent_is_readable, normalise_hex
 
 YEAR = 365 * 24 * 3600
 
@@ -39,8 +39,9 @@ def clinic_logo(request: HttpRequest, version: str) -> FileResponse:
 @cache_control(public=True, max_age=YEAR, immutable=True)
 def accent_stylesheet(request: HttpRequest, digits: str) -> HttpResponse:
     accent = f"#{digits}"
-    # Only colours a clinic could have saved: nobody is served an unreadable accent.
-    if not accent_is_readable(accent):
+    # Only colours a clinic could have saved, as stored: nobody is served an unreadable
+    # accent, and each colour has one address.
+    if normalise_hex(accent) != accent or not accent_is_readable(accent):
         raise Http404
     return render(
         request, "tracker/accent.css", {"accent": accent}, content_type="text/css; charset=utf-8"

@@ -155,3 +155,8 @@ def test_patient_screens_carry_the_clinics_name_logo_and_accent(client, branded,
 def test_the_offline_page_stays_the_same_for_everybody(client, branded, pat):
     page = login(client, pat.user).get(reverse("patient-offline")).content.decode()
     assert "Demo Clinic" not in page and "clinic-accent" not in page
+
+
+@pytest.mark.parametrize("digits", ["0B5394", "abc", "0b53941", "zzzzzz"])
+def test_the_accent_stylesheet_has_one_address_per_colour(client, digits):
+    assert client.get(reverse("clinic-accent-css", args=[digits])).status_code == 404
