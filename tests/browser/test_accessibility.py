@@ -8,6 +8,7 @@ swapped in can break what the whole page got right (a duplicate id, a label lost
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import log_in
@@ -23,6 +25,7 @@ from tests.conftest import PASSWORD, make_exercise, make_patient
 from tests.two_factor import turn_on
 from tests.workspace import full_record, make_flag
 from tracker.models import DailyCheckin, Exercise, PatientProfile, Session, User
+from tracker.services.branding import clinic_look_update, logo_prepare
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.invites import invite_path, patient_invite
 
@@ -111,9 +114,18 @@ def pat_record(pat: PatientProfile, alice: User) -> dict[str, Any]:
 
 
 def test_every_patient_page_passes_axe_at_360px(
-    phone_360: Page, audit: Audit, pat: PatientProfile, pat_record: dict[str, Any]
+    phone_360: Page,
+    audit: Audit,
+    pat: PatientProfile,
+    pat_record: dict[str, Any],
+    settings,
+    tmp_path,
 ) -> None:
     page = phone_360
+    # The clinic's own look, so its logo and name in the header are checked too.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    logo = logo_prepare(io.BytesIO(png_logo()))
+    clinic_look_update(clinic=pat.clinic, accent_colour="#0b5394", logo=logo)
     invited = patient_invite(
         actor=pat.therapist,
         therapist=pat.therapist,
@@ -155,8 +167,15 @@ def test_every_patient_page_passes_axe_at_360px(
     audit.visit(page, f"/exercises/{prescribed.pk}/", "exercise")
     audit.visit(page, "/learn/pain-traffic-light/", "explanation")
     audit.visit(page, "/settings/", "settings")
+    audit.visit(page, "/settings/handout/", "handout")
     audit.visit(page, "/offline/", "offline")
     audit.assert_clean()
+
+
+def png_logo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 40), (11, 83, 148)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def test_every_therapist_page_passes_axe_at_1280px(
@@ -167,8 +186,11 @@ def test_every_therapist_page_passes_axe_at_1280px(
     bob: User,
     pat: PatientProfile,
     pat_record: dict[str, Any],
+    settings,
+    tmp_path,
 ) -> None:
     page = laptop_1280
+    settings.MEDIA_ROOT = tmp_path / "media"
     pia = make_patient("pia@patient.test", clinic, alice)
     deletion_request_create(patient=pia, reason="Moving abroad")
     own = make_exercise("wall-sit", hold=True)
@@ -205,6 +227,7 @@ def test_every_therapist_page_passes_axe_at_1280px(
     page.locator("form.library-search input[name=q]").fill("bridge")
     expect(page.locator("#library-results")).to_contain_text("Bridge")
     audit.check(page, "program builder, library searched")
+    audit.visit(page, f"{record}/program/handout/", "handout")
 
     audit.visit(page, "/clinic/library/", "library")
     audit.visit(page, "/clinic/library/new/", "new exercise")
@@ -218,6 +241,18 @@ def test_every_therapist_page_passes_axe_at_1280px(
     audit.visit(page, "/clinic/audit/", "audit log")
     audit.visit(page, "/clinic/notifications/", "notification problems")
     audit.visit(page, "/clinic/security/", "clinic security")
+    audit.visit(page, "/clinic/look/", "logo and colour")
+    page.get_by_label("Accent colour").fill("#ffcc00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    audit.check(page, "logo and colour, refused")
+    page.get_by_label("Accent colour").fill("#0b5394")
+    page.get_by_label("Logo").set_input_files(
+        files=[{"name": "logo.png", "mimeType": "image/png", "buffer": png_logo()}]
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".look-logo")).to_be_visible()
+    audit.check(page, "logo and colour, saved")
     audit.visit(page, "/clinic/account/two-factor/", "two-factor")
     page.get_by_role("button", name="Set up two-factor sign-in").click()
     expect(page.locator(".qr svg")).to_be_visible()
