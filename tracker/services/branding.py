@@ -23,7 +23,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from tracker.colour import normalise_hex
 from tracker.models import Clinic
+from tracker.notify import InlineImage
 from tracker.services.audit import audit_record
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -150,3 +152,32 @@ def clinic_look_update(
     clinic.accent_colour = locked.accent_colour
     clinic.logo.name = locked.logo.name
     return changed
+
+
+APP_ACCENT = "#1f6f5c"  # --brand in app.css
+LOGO_CID = "clinic-logo@rehabit"
+
+
+def clinic_email_look(clinic: Clinic) -> tuple[dict[str, str], tuple[InlineImage, ...]]:
+    """The clinic's name, accent and logo for an HTML email: template context, and the
+    logo to send inside the message.
+
+    The logo travels in the email (a cid: picture) rather than as a link to this site: the
+    logo's address needs a signed-in session, which a mail client does not have, and a
+    mail client that fetches nothing cannot tell anyone when the email was opened.
+    """
+    context = {
+        "clinic_name": clinic.name,
+        "accent": normalise_hex(clinic.accent_colour or "") or APP_ACCENT,
+        "logo_cid": "",
+    }
+    if not clinic.logo:
+        return context, ()
+    try:
+        with default_storage.open(clinic.logo.name, "rb") as stored:
+            content = stored.read(LOGO_MAX_BYTES)
+    except OSError:
+        # A missing file costs the email its logo, never the email itself.
+        return context, ()
+    context["logo_cid"] = LOGO_CID
+    return context, (InlineImage(cid=LOGO_CID, content=content),)
