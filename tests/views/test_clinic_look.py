@@ -160,3 +160,24 @@ def test_the_offline_page_stays_the_same_for_everybody(client, branded, pat):
 @pytest.mark.parametrize("digits", ["0B5394", "abc", "0b53941", "zzzzzz"])
 def test_the_accent_stylesheet_has_one_address_per_colour(client, digits):
     assert client.get(reverse("clinic-accent-css", args=[digits])).status_code == 404
+
+
+def test_a_stored_threshold_override_does_not_block_a_new_look(as_alice, clinic):
+    # Stored before its range changed, say: the trend rules ignore it; the look is unrelated.
+    Clinic.objects.filter(pk=clinic.pk).update(flag_thresholds={"pain_rise_points": 99})
+    response = as_alice.post(URL, {"accent_colour": "#0b5394", "logo": png_upload()})
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.accent_colour == "#0b5394" and clinic.logo
+
+
+def test_the_service_refuses_an_unreadable_accent_whoever_calls_it(clinic):
+    from django.core.exceptions import ValidationError
+
+    from tracker.services.branding import clinic_look_update
+
+    with pytest.raises(ValidationError) as refused:
+        clinic_look_update(clinic=clinic, accent_colour="#ffcc00")
+    assert "accent_colour" in refused.value.message_dict
+    clinic.refresh_from_db()
+    assert clinic.accent_colour == ""

@@ -25,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tracker.colour import normalise_hex
 from tracker.models import Clinic
+from tracker.models.people import accent_colour_problem
 from tracker.notify import InlineImage
 from tracker.services.audit import audit_record
 
@@ -73,6 +74,10 @@ def logo_prepare(upload: IO[bytes]) -> PreparedLogo:
                 image.load()
                 # A phone photo stores "rotate me" in EXIF; apply it before EXIF is dropped.
                 upright = ImageOps.exif_transpose(image)
+                has_alpha = upright.mode in {"RGBA", "LA", "PA"} or (
+                    upright.mode == "P" and "transparency" in upright.info
+                )
+                clean = upright.convert("RGBA" if has_alpha else "RGB")
     except LogoRefused:
         raise
     except (
@@ -87,10 +92,6 @@ def logo_prepare(upload: IO[bytes]) -> PreparedLogo:
             _("This file is not a PNG, JPEG or WebP image we can read. Please choose another."),
             code="not_an_image",
         ) from exc
-    has_alpha = upright.mode in {"RGBA", "LA", "PA"} or (
-        upright.mode == "P" and "transparency" in upright.info
-    )
-    clean = upright.convert("RGBA" if has_alpha else "RGB")
     clean.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE), Image.Resampling.LANCZOS)
     # A fresh image holds pixels only: nothing of the upload's info travels with it.
     fresh = Image.new(clean.mode, clean.size)
@@ -124,8 +125,11 @@ def clinic_look_update(
         changed.append("logo_removed")
     if logo is None and not changed:
         return changed
-    # Checked before the new file is written, so a refused colour stores nothing.
-    locked.full_clean(exclude=["name", "flag_thresholds", "logo"])
+    # Checked before the new file is written, so a refused colour stores nothing. Only the
+    # accent: a flag-threshold override stored earlier must not block a new logo.
+    problem = accent_colour_problem(locked.accent_colour)
+    if problem is not None:
+        raise ValidationError({"accent_colour": [problem]})
     if logo is not None:
         # A fresh name each time: the logo's address changes with it, so browsers and the
         # phone's cache never keep an old one.
