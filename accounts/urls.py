@@ -7,7 +7,7 @@ The invite and two-factor pages a therapist uses sit in the workspace under /cli
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.views import common, invites, passwords, two_factor
+from accounts.views import branding, common, invites, passwords, two_factor
 
 clinic_urlpatterns = [
     path("patients/invite/", invites.invite, name="therapist-invite"),
@@ -41,6 +41,8 @@ urlpatterns = [
     path("login/code/", two_factor.sign_in_code, name="login-two-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", common.healthz, name="healthz"),
+    path("branding/logo/<slug:version>.png", branding.clinic_logo, name="clinic-logo"),
+    path("branding/accent-<slug:digits>.css", branding.accent_stylesheet, name="clinic-accent-css"),
     path("password/reset/", passwords.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password/reset/sent/",

@@ -262,7 +262,7 @@ STATICFILES_DIRS = [("tracker/illustrations", BASE_DIR / "tracker" / "content" /
 if DEBUG:
     # Development serves from the apps' folders; an empty root keeps WhiteNoise quiet.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# --- Uploaded media (clinics' pictures and videos) ---------------------------------------------
+# --- Uploaded media (clinics' logos, pictures and videos) ---------------------------------
 # Never served from a public URL: the authorized views in patient/ and workspace/ hand out each
 # file, streaming it from the folder below, or (object store) redirecting to a signed URL that
 # expires after MEDIA_URL_EXPIRY_SECONDS. So there is no MEDIA_URL route anywhere.
@@ -271,7 +271,8 @@ REHABIT_MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")  # "local" or "
 REHABIT_MEDIA_URL_EXPIRY = int(os.environ.get("MEDIA_URL_EXPIRY_SECONDS", "300"))
 _media_storage: dict[str, object] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": str(MEDIA_ROOT), "file_permissions_mode": 0o640},
+    # No "location": the storage follows MEDIA_ROOT, so tests may point it at their own folder.
+    "OPTIONS": {"file_permissions_mode": 0o640},
 }
 # Where signed media URLs point (added to the CSP's img-src and media-src), if anywhere.
 REHABIT_MEDIA_ORIGIN = ""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("checkins/<int:checkin_id>/", phone.checkin_detail, name="patient-checkin-detail"),
     path("progress/", phone.progress, name="patient-progress"),
     path("settings/", phone.preferences, name="patient-settings"),
+    path("settings/handout/", phone.program_handout, name="patient-handout"),
     path("settings/timezone/", phone.timezone_detect, name="patient-timezone-detect"),
     path("settings/push/", phone.push_subscribe, name="patient-push-subscribe"),
     path("settings/data/rehabit.json", data_rights.download_json, name="patient-data-json"),

@@ -7,10 +7,12 @@ expired push subscription). Callers write the notification row before calling se
 
 from __future__ import annotations
 
+import email.policy
 import json
 import logging
 import smtplib
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from typing import Protocol
 
 from django.conf import settings
@@ -30,6 +32,16 @@ class PermanentError(Exception):
 
 
 @dataclass(frozen=True)
+class InlineImage:
+    """A picture the HTML body shows as ``<img src="cid:…">``: it travels inside the email,
+    so the mail client fetches nothing from anywhere (a clinic's logo)."""
+
+    cid: str
+    content: bytes
+    subtype: str = "png"
+
+
+@dataclass(frozen=True)
 class Message:
     subject: str
     text: str
@@ -37,6 +49,32 @@ class Message:
     url: str = ""
     tag: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    inline_images: tuple[InlineImage, ...] = ()
+
+
+class EmailWithInlineImages(EmailMultiAlternatives):
+    """Django's email with pictures beside its HTML part (multipart/related, RFC 2387), as
+    mail clients expect an inline logo: not listed as an attachment, shown in place."""
+
+    def __init__(
+        self, *args: object, inline_images: tuple[InlineImage, ...] = (), **kwargs: object
+    ):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.inline_images = inline_images
+
+    def message(self, *, policy: email.policy.Policy = email.policy.default) -> EmailMessage:
+        msg = super().message(policy=policy)
+        html = msg.get_body(preferencelist=("html",))
+        if html is not None:
+            for image in self.inline_images:
+                html.add_related(
+                    image.content,
+                    maintype="image",
+                    subtype=image.subtype,
+                    cid=f"<{image.cid}>",
+                    disposition="inline",
+                )
+        return msg
 
 
 class Transport(Protocol):
@@ -55,11 +93,12 @@ class EmailTransport:
         return bool(user.email) and user.is_active and not user.held
 
     def send(self, *, recipient: User, message: Message) -> None:
-        email = EmailMultiAlternatives(
+        email = EmailWithInlineImages(
             subject=message.subject,
             body=message.text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[recipient.email],
+            inline_images=message.inline_images if message.html else (),
         )
         if message.html:
             email.attach_alternative(message.html, "text/html")

@@ -15,13 +15,16 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from tracker.colour import normalise_hex
 from tracker.models import FlagKind, PatientProfile, Program, ProgramTemplate, Side, User
 from tracker.models.flags import Severity
 from tracker.models.library import MAX_TIMES_PER_DAY, BodyRegion, ExerciseCategory
 from tracker.models.operations import AUDIT_ACTIONS
+from tracker.models.people import accent_colour_problem
 from tracker.selectors.audit import AUTOMATIC, AuditFilters
 from tracker.selectors.caseload import CaseloadFilters
 from tracker.selectors.flags import FlagFilters
+from tracker.services.branding import PreparedLogo, logo_prepare
 from tracker.services.clinic_library import ExerciseValues
 from tracker.services.exercise_media import MediaUpload
 from tracker.services.importer import COLUMNS_BY_FILE, file_is_empty, missing_columns
@@ -641,3 +644,50 @@ class AuditFilterForm(WorkspaceForm):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+
+# --- The clinic's look ---------------------------------------------------------------------
+
+
+class ClinicLookForm(WorkspaceForm):
+    """A logo (checked and cleaned by tracker.services.branding) and an accent colour."""
+
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, up to 2 MB. It is shown up to 512 pixels wide."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    accent_colour = forms.CharField(
+        label=_("Accent colour"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "# and six hex digits, such as #1f6f5c. White text on it must be easy to read; "
+            "leave it empty for Rehabit's green."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "#1f6f5c"}
+        ),
+    )
+
+    def clean_logo(self) -> PreparedLogo | None:
+        upload: UploadedFile | None = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        return logo_prepare(upload)  # LogoRefused is a ValidationError: it lands on the field
+
+    def clean_accent_colour(self) -> str:
+        typed = self.cleaned_data.get("accent_colour", "").strip()
+        if not typed:
+            return ""
+        accent = normalise_hex(typed)
+        if accent is None:
+            raise ValidationError(
+                _("Enter a colour as # and six hex digits, such as #1f6f5c."), code="format"
+            )
+        problem = accent_colour_problem(accent)
+        if problem is not None:
+            raise problem
+        return accent

@@ -16,6 +16,7 @@ from workspace.views import (
 urlpatterns = [
     path("caseload/", caseload.caseload, name="therapist-caseload"),
     path("overview/", clinic.clinic, name="therapist-clinic"),
+    path("look/", clinic.clinic_look, name="therapist-clinic-look"),
     path("flags/", caseload.flags, name="therapist-flags"),
     path("flags/<int:flag_id>/review/", caseload.flag_review, name="therapist-flag-review"),
     path("patients/<int:patient_id>/", record.record, name="therapist-record"),
@@ -37,6 +38,11 @@ urlpatterns = [
     ),
     path("patients/<int:patient_id>/report/", record.progress_report, name="therapist-report"),
     path("patients/<int:patient_id>/program/", program_builder.builder, name="therapist-program"),
+    path(
+        "patients/<int:patient_id>/program/handout/",
+        program_builder.handout,
+        name="therapist-program-handout",
+    ),
     path(
         "patients/<int:patient_id>/program/start/",
         program_builder.start,

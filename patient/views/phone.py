@@ -65,6 +65,7 @@ from tracker.models import (
     Symptom,
 )
 from tracker.selectors.data_rights import deletion_status
+from tracker.selectors.handout import program_handout as program_handout_of
 from tracker.selectors.media import media_of_exercise
 from tracker.selectors.plan import PlanItem, TodaySummary, kept_prescription, today_for_patient
 from tracker.selectors.progress import progress_for_patient
@@ -593,6 +594,22 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("patient-settings"))
     context = settings_context(patient, form=form) | {"saved": saved}
     return _page(request, SETTINGS, "form", context, status=200 if saved else INVALID)
+
+
+@require_GET
+@never_cache
+@patient_required
+def program_handout(request: HttpRequest) -> HttpResponse:
+    """ "Print my program": the same handout the therapist prints, for the patient's own."""
+    return render(
+        request,
+        "tracker/handout.html",
+        {
+            "handout": program_handout_of(_patient(request)),
+            "back_url": reverse("patient-settings"),
+            "back_label": _("Back to settings"),
+        },
+    )
 
 
 @require_POST

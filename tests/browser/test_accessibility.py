@@ -17,6 +17,7 @@ from typing import Any
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import log_in
@@ -26,6 +27,7 @@ from tests.media import mp4, picture
 from tests.two_factor import turn_on
 from tests.workspace import full_record, make_flag
 from tracker.models import DailyCheckin, Exercise, PatientProfile, Session, User
+from tracker.services.branding import clinic_look_update, logo_prepare
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.invites import invite_path, patient_invite
@@ -132,6 +134,9 @@ def test_every_patient_page_passes_axe_at_360px(
     phone_360: Page, audit: Audit, pat: PatientProfile, pat_record: dict[str, Any], media_root
 ) -> None:
     page = phone_360
+    # The clinic's own look, so its logo and name in the header are checked too.
+    logo = logo_prepare(io.BytesIO(png_logo()))
+    clinic_look_update(clinic=pat.clinic, accent_colour="#0b5394", logo=logo)
     # A clinic exercise with a picture and a video: a thumbnail on Today, both on its page.
     own = make_exercise("wall-sit", hold=True)
     Exercise.objects.filter(pk=own.pk).update(clinic=pat.clinic)
@@ -183,8 +188,15 @@ def test_every_patient_page_passes_axe_at_360px(
     audit.visit(page, f"/exercises/{with_pictures.pk}/", "exercise with a picture and a video")
     audit.visit(page, "/learn/pain-traffic-light/", "explanation")
     audit.visit(page, "/settings/", "settings")
+    audit.visit(page, "/settings/handout/", "handout")
     audit.visit(page, "/offline/", "offline")
     audit.assert_clean()
+
+
+def png_logo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 40), (11, 83, 148)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def test_every_therapist_page_passes_axe_at_1280px(
@@ -236,6 +248,7 @@ def test_every_therapist_page_passes_axe_at_1280px(
     page.locator("form.library-search input[name=q]").fill("bridge")
     expect(page.locator("#library-results")).to_contain_text("Bridge")
     audit.check(page, "program builder, library searched")
+    audit.visit(page, f"{record}/program/handout/", "handout")
 
     audit.visit(page, "/clinic/library/", "library")
     audit.visit(page, "/clinic/library/new/", "new exercise")
@@ -260,6 +273,18 @@ def test_every_therapist_page_passes_axe_at_1280px(
     audit.visit(page, "/clinic/audit/", "audit log")
     audit.visit(page, "/clinic/notifications/", "notification problems")
     audit.visit(page, "/clinic/security/", "clinic security")
+    audit.visit(page, "/clinic/look/", "logo and colour")
+    page.get_by_label("Accent colour").fill("#ffcc00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    audit.check(page, "logo and colour, refused")
+    page.get_by_label("Accent colour").fill("#0b5394")
+    page.get_by_label("Logo").set_input_files(
+        files=[{"name": "logo.png", "mimeType": "image/png", "buffer": png_logo()}]
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".look-logo")).to_be_visible()
+    audit.check(page, "logo and colour, saved")
     audit.visit(page, "/clinic/account/two-factor/", "two-factor")
     page.get_by_role("button", name="Set up two-factor sign-in").click()
     expect(page.locator(".qr svg")).to_be_visible()

@@ -29,12 +29,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from patient.views.phone import EXPLANATIONS_BY_SLUG
 from tests.conftest import login
 from tests.media import picture
 from tests.workspace import live_days, make_flag
 from tracker.models import Exercise
+from tracker.services.branding import clinic_look_update, logo_prepare
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.import_staging import import_staging_create
@@ -120,6 +122,9 @@ MATRIX: dict[str, Case] = {
     "password-reset-complete":     get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     # Changing one's own password: anyone logged in
     "password-change":             get(LOGIN,     OK,        OK,        OK,        OK,        OK),  # noqa: E501
+    # The clinic's look: the logo for its own people only; an accent's stylesheet for anyone
+    "clinic-logo":                 get(LOGIN,     OK,        OK,        OK,        OK,        NOT_FOUND),  # noqa: E501
+    "clinic-accent-css":           get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "patient-offline":             get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "patient-manifest":            get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
     "service-worker":              get(OK,        OK,        OK,        OK,        OK,        OK),  # noqa: E501
@@ -134,6 +139,7 @@ MATRIX: dict[str, Case] = {
     "patient-settings":            get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-timezone-detect":    post(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, data=lambda o: {"timezone": "Europe/London"}),  # noqa: E501
     "patient-push-subscribe":     post(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, data=push_data, json=True),  # noqa: E501
+    "patient-handout":             get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-exercise":            get(LOGIN,     OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-explanation":         get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     # A picture of a Demo Clinic exercise in pat's program: pat only (pia does not have it)
@@ -166,6 +172,7 @@ MATRIX: dict[str, Case] = {
     "therapist-notification-problems": get(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-audit":             get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-audit-export":      get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
+    "therapist-clinic-look":       get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-security":          get(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND),  # noqa: E501
     "therapist-security-require": post(LOGIN,     NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT,  NOT_FOUND),  # noqa: E501
     # bob's two-factor sign-in, reset by his clinic's admin
@@ -185,6 +192,7 @@ MATRIX: dict[str, Case] = {
     "therapist-invite-resend":    post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-invite-revoke":    post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-program":           get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
+    "therapist-program-handout":   get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-program-start":    post(LOGIN,     NOT_FOUND, NOT_FOUND, BAD_REQUEST, BAD_REQUEST, NOT_FOUND),  # noqa: E501
     "therapist-program-library":   get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-program-details":  post(LOGIN,     NOT_FOUND, NOT_FOUND, BAD_REQUEST, BAD_REQUEST, NOT_FOUND),  # noqa: E501
@@ -242,6 +250,10 @@ CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 def objects(pat, pia, bob, alice, charlie, pat_program, settings, media_root) -> dict[str, Any]:
     settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "BPublicKey", "private-key"  # push on
     live_days(pat, 2)  # finished sessions and check-ins on the last two days
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 20), (11, 83, 148)).save(logo, format="PNG")
+    logo.seek(0)
+    clinic_look_update(clinic=pat.clinic, accent_colour="#0b5394", logo=logo_prepare(logo))
     today = pat.local_today()
     open_session = session_start(
         patient=pat, client_id=uuid.uuid4(), pain_before=3, local_date=today
@@ -282,6 +294,8 @@ def objects(pat, pia, bob, alice, charlie, pat_program, settings, media_root) ->
         "staging_id": import_staging_create(
             admin=alice, therapist=alice, texts={"patients": STAGED_PATIENTS}
         ).pk,
+        "version": pat.clinic.logo_version,  # the Demo Clinic's logo
+        "digits": "0b5394",  # a readable accent
     }
 
 

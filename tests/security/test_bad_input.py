@@ -24,6 +24,7 @@ The number of examples comes from the Hypothesis profile (tests/conftest.py).
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import uuid
@@ -50,6 +51,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
+from PIL import Image
 
 from tests.conftest import PASSWORD, make_exercise, make_patient
 from tests.media import mp4, picture, png_bomb, webm
@@ -409,7 +411,7 @@ class Endpoint:
     fields: Callable[[World], dict[str, Field]] = lambda w: {}
     kwargs: Callable[[World], SearchStrategy[dict[str, Any]]] = lambda w: st.just({})
     method: str = "POST"
-    body: str = "form"  # "form" (urlencoded), "json" or "multipart"
+    body: str = "form"  # "form" (urlencoded), "json", "multipart" (CSV files) or "logo"
     writes: dict[type[models.Model], May] = field(default_factory=dict)
     pages: Callable[[World], list[str]] = lambda w: []
     prepare: Callable[[World], Any] = lambda w: None  # once, before the examples
@@ -932,6 +934,11 @@ TABLE: dict[str, Endpoint] = {
         },
         pages=lambda w: [reverse("therapist-deletion-requests"), reverse("therapist-caseload")],
     ),
+    "therapist-clinic-look": Endpoint(
+        "alice", body="logo",
+        writes={Clinic: May(change=lambda w, row: row["id"] == w.clinic.pk)},
+        pages=lambda w: [reverse("therapist-clinic-look"), reverse("patient-offline")],
+    ),
     "therapist-audit": Endpoint("alice", method="GET", fields=lambda w: audit_filters(w)),
     "therapist-audit-export": Endpoint("alice", method="GET", fields=lambda w: audit_filters(w)),
     # Checking files only stages them (replacing alice's earlier ones); nothing is imported.
@@ -1094,6 +1101,39 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256))
 PATIENTS_CSV = "email,timezone,exercises,program_start\n"
 CHECKINS_CSV = "patient_email,date,pain,worst_pain,sleep_hours,sleep_quality,stress,note\n"
+
+
+@functools.cache
+def png_of(size: tuple[int, int], mode: str = "RGB") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format="PNG")
+    return out.getvalue()
+
+
+ACCENTS = Field(
+    one_of("#0b5394", "#1F6F5C", "1f6f5c", "#abc", "", " #003366 "),
+    st.one_of(one_of("#ffcc00", "#777777", "#fff", "teal", "#12345g", "#0b5394\x00", LONG), JUNK),
+)
+
+
+def logo_uploads(w: World) -> SearchStrategy[Any]:
+    """A clinic's look: readable and unreadable accents, images and things named as images."""
+    good = one_of(png_of((60, 20)), png_of((900, 300), "RGBA"))
+    bad = st.one_of(
+        one_of(
+            PNG, ZIP, b"", b"<svg xmlns='http://www.w3.org/2000/svg'/>", b"GIF89a\x01\x00",
+            png_of((60, 20))[:50], png_of((6000, 5000), "1"), b"\x89PNG" + b"\x00" * 2_200_000,
+        ),
+        st.binary(max_size=64),
+    )  # fmt: skip
+    return st.fixed_dictionaries(
+        {
+            "accent_colour": ACCENTS.any(),
+            "remove_logo": one_of("on", "", MISSING),
+            "logo": st.one_of(st.just(MISSING), good, bad),
+            "filename": one_of("logo.png", "logo.jpg", "../../x.png", "a\x00.png", "-"),
+        }
+    )
 
 
 def csv_files(w: World) -> SearchStrategy[Any]:
@@ -1354,6 +1394,17 @@ def draw_request(data: st.DataObject, name: str, endpoint: Endpoint, w: World) -
             if content is not MISSING:
                 payload[field_name] = SimpleUploadedFile(drawn["filename"], content)
         described = f"POST {url} {drawn!r:.500}"
+        return Request(url, lambda c: c.post(url, payload, **headers), described)
+    if endpoint.body == "logo":
+        drawn = data.draw(logo_uploads(w), label="upload")
+        payload = {
+            key: value
+            for key, value in drawn.items()
+            if key in {"accent_colour", "remove_logo"} and value is not MISSING
+        }
+        if drawn["logo"] is not MISSING:
+            payload["logo"] = SimpleUploadedFile(drawn["filename"], drawn["logo"])
+        described = f"POST {url} {drawn!r:.300}"
         return Request(url, lambda c: c.post(url, payload, **headers), described)
     values = data.draw(form_values(endpoint.fields(w)), label="form")
     extra = data.draw(st.lists(st.tuples(st.text(max_size=10), JUNK), max_size=2), label="extra")

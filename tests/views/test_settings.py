@@ -28,8 +28,8 @@ def test_it_shows_the_current_settings(as_pat, pat):
 
 def test_it_is_cleanly_sectioned(as_pat):
     html = as_pat.get(URL).content.decode()
-    # reminders, this phone, your data, account
-    assert html.count('class="card settings-section"') == 4
+    # reminders, this phone, the program on paper, your data, account
+    assert html.count('class="card settings-section"') == 5
 
 
 def test_it_saves_and_moves_the_next_reminder(as_pat, pat):

@@ -112,6 +112,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "auth.two_factor_failed": _("Entered a wrong sign-in code"),
     "auth.two_factor_reset": _("Reset a therapist's two-factor sign-in"),
     "caseload.imported": _("Imported logs"),
+    "clinic.look_changed": _("Changed the clinic's logo or accent colour"),
     "clinic.two_factor_not_required": _("Stopped requiring two-factor sign-in"),
     "clinic.two_factor_required": _("Required two-factor sign-in for the clinic"),
     "exercise.created": _("Added a clinic exercise"),

@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tracker.colour import MIN_CONTRAST, accent_contrast, normalise_hex
 from tracker.trends.thresholds import BadOverride, OverrideProblem, decode_overrides
 
 from .base import TimeStamped
@@ -75,6 +76,33 @@ def _ignored_notice(bad: BadOverride) -> str:
     return f"{flag_threshold_problem(bad)} {then}"
 
 
+def accent_colour_problem(value: str) -> ValidationError | None:
+    """Why an accent colour cannot be used, or None: it must be "#rrggbb" (as stored) and
+    white text on it, and it as text on the page, must reach WCAG AA contrast."""
+    if value == "":
+        return None
+    if normalise_hex(value) != value:
+        return ValidationError(
+            _("Enter a colour as # and six hex digits, such as #1f6f5c."), code="format"
+        )
+    ratio = accent_contrast(value)
+    if ratio < MIN_CONTRAST:
+        return ValidationError(
+            _(
+                "Text on %(colour)s would be hard to read: its contrast is %(ratio)s:1 and "
+                "needs to be at least %(needed)s:1. Try a darker shade."
+            ),
+            code="contrast",
+            params={
+                "colour": value,
+                # Rounded down, so a colour just short of the line never reads as 4.5:1.
+                "ratio": f"{math.floor(ratio * 100) / 100:.2f}",
+                "needed": f"{MIN_CONTRAST:g}",
+            },
+        )
+    return None
+
+
 class Clinic(TimeStamped):
     name = models.CharField(_("name"), max_length=200, unique=True)
     # Per-clinic overrides of the trend-flag thresholds (names as in tracker.trends.Thresholds).
@@ -84,10 +112,20 @@ class Clinic(TimeStamped):
     traffic_red_from = models.PositiveSmallIntegerField(_("red from pain"), default=6)
     # When on, every therapist of the clinic must sign in with a second factor.
     require_two_factor = models.BooleanField(_("require two-factor sign-in"), default=False)
+    # The clinic's look on patient screens, emails and the handout. The logo is a PNG the
+    # app re-encoded itself (tracker.services.branding), kept in the default storage and
+    # served only to the clinic's own users; the accent is "#rrggbb" or empty (the app's).
+    logo = models.FileField(_("logo"), max_length=200, blank=True, editable=False)
+    accent_colour = models.CharField(_("accent colour"), max_length=7, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accent_colour="")
+                | models.Q(accent_colour__regex=r"^#[0-9a-f]{6}$"),
+                name="clinic_accent_colour_hex",
+            ),
             models.CheckConstraint(
                 condition=models.Q(traffic_amber_from__gte=1)
                 & models.Q(traffic_amber_from__lt=models.F("traffic_red_from"))
@@ -101,16 +139,27 @@ class Clinic(TimeStamped):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, list[ValidationError]] = {}
         problems = decode_overrides(self.flag_thresholds).ignored
         if problems:
-            raise ValidationError(
-                {
-                    "flag_thresholds": [
-                        ValidationError(flag_threshold_problem(bad), code=bad.problem.value)
-                        for bad in problems
-                    ]
-                }
-            )
+            errors["flag_thresholds"] = [
+                ValidationError(flag_threshold_problem(bad), code=bad.problem.value)
+                for bad in problems
+            ]
+        accent_problem = accent_colour_problem(self.accent_colour)
+        if accent_problem:
+            errors["accent_colour"] = [accent_problem]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def logo_version(self) -> str:
+        """The stored logo's own name (a fresh one per upload), as its address carries it."""
+        return self.logo.name.rsplit("/", 1)[-1].removesuffix(".png") if self.logo else ""
+
+    @property
+    def accent_digits(self) -> str:
+        return self.accent_colour.removeprefix("#")
 
     def flag_threshold_notices(self) -> list[str]:
         """Each stored override the trend rules ignore, and what they use instead: for the

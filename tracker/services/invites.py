@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -33,7 +32,9 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from tracker.models import Notification, PatientProfile, User
+from tracker.notify import EmailWithInlineImages
 from tracker.services.audit import audit_record
+from tracker.services.branding import clinic_email_look
 from tracker.services.scheduling import patient_schedule_refresh
 
 logger = logging.getLogger(__name__)
@@ -129,7 +130,9 @@ def _invite_send(profile: PatientProfile) -> Notification:
         local_date=profile.local_today(),
     )
     site = settings.REHABIT_SITE_URL.rstrip("/")
+    look, images = clinic_email_look(profile.clinic)
     context = {
+        **look,
         "patient_name": user.display_name,
         "therapist_name": profile.therapist.display_name,
         "clinic_name": profile.clinic.name,
@@ -142,10 +145,11 @@ def _invite_send(profile: PatientProfile) -> Notification:
         template = "emails/invite"
         context["link"] = site + invite_path(profile)
     subject = render_to_string("emails/invite_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
+    message = EmailWithInlineImages(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),
         to=[user.email],
+        inline_images=images,
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     notification.attempts = 1

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tracker.models import DailyCheckin, Notification, PatientProfile, Session
 from tracker.notify import Message, TransientError, transport_for
+from tracker.services.branding import clinic_email_look
 from tracker.services.notifications import (
     OPEN,
     notification_deliver,
@@ -130,11 +131,13 @@ def reminders_schedule_missing(*, limit: int = CLAIM_BATCH) -> int:
 def reminder_message(patient: PatientProfile) -> Message:
     """Reminder text carries no health data: anyone may glance at a phone's lock screen."""
     url = f"{settings.REHABIT_SITE_URL}/today/"
-    context = {"name": patient.user.display_name, "url": url}
+    look, images = clinic_email_look(patient.clinic)
+    context = {"name": patient.user.display_name, "url": url, **look}
     return Message(
         subject=_("A gentle nudge for today's exercises"),
         text=render_to_string("emails/reminder.txt", context),
         html=render_to_string("emails/reminder.html", context),
+        inline_images=images,
         url=url,
         tag="reminder",
         extra={"push_body": _("Whenever suits you today: your exercises and a quick check-in.")},

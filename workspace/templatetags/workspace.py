@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from tracker.models import Symptom
 from tracker.selectors.flags import open_flag_count
+from tracker.templatetags.dosage import schedule_text
 from workspace.flag_trend import flag_trend
 
 register = template.Library()
@@ -36,23 +35,7 @@ def rating(value: float | None) -> str:
 @register.filter
 def schedule(dosage: Any) -> str:
     """How often: "every day", "3 days a week" or the chosen weekdays, and times a day."""
-    if dosage.weekdays:
-        # Any Monday gives the locale's short weekday names; 4 March 2024 was one.
-        days = ", ".join(
-            date_format(date(2024, 3, 4 + d), "D") for d in range(7) if dosage.weekdays & (1 << d)
-        )
-    elif dosage.days_per_week >= 7:
-        days = _("every day")
-    else:
-        days = ngettext("%(n)s day a week", "%(n)s days a week", dosage.days_per_week) % {
-            "n": dosage.days_per_week
-        }
-    if dosage.times_per_day > 1:
-        times = ngettext("%(n)s time a day", "%(n)s times a day", dosage.times_per_day) % {
-            "n": dosage.times_per_day
-        }
-        return f"{days}, {times}"
-    return days
+    return schedule_text(dosage)
 
 
 @register.filter

@@ -30,8 +30,10 @@ from tracker.access import (
     therapist_required,
 )
 from tracker.models import Exercise, PatientProfile, PrescribedExercise, Program
+from tracker.selectors.handout import program_handout
 from tracker.selectors.library import exercise_search
 from tracker.selectors.record import current_prescriptions, current_program
+from tracker.services.audit import audit_record
 from tracker.services.prescribing import PrescriptionChanged, prescription_version
 from tracker.services.program_builder import (
     program_details_update,
@@ -384,3 +386,24 @@ def remove(request: HttpRequest, prescription_id: int) -> HttpResponse:
     except PrescriptionChanged:
         return _edit_refused_response(request, prescription, removing=True)
     return _prescriptions_response(request, prescription.program)
+
+
+@require_GET
+@therapist_required
+def handout(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's program as a handout to print, with the clinic's name and logo."""
+    patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
+    audit_record(
+        action="patient.exported", request=request, patient=patient, detail={"what": "handout"}
+    )
+    response = render(
+        request,
+        "tracker/handout.html",
+        {
+            "handout": program_handout(patient),
+            "back_url": _builder_url(patient),
+            "back_label": _("Back to the program"),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
