@@ -3,6 +3,7 @@ from .flags import Flag, FlagEvent, FlagKind, Severity
 from .library import Exercise, ProgramTemplate, ProgramTemplateItem, Side
 from .logbook import DailyCheckin, ExerciseLog, Session, Symptom
 from .operations import AuditEvent, DeletionRequest, Notification, PushSubscription, WorkerHeartbeat
+from .outcomes import Goal, ProgramMeasure, Questionnaire, QuestionnaireResponse
 from .people import Clinic, PatientProfile, TherapistNote, User
 from .programs import PrescribedExercise, Program
 from .two_factor import LegacyRecoveryCode
@@ -20,14 +21,18 @@ __all__ = [
     "Flag",
     "FlagEvent",
     "FlagKind",
+    "Goal",
     "LegacyRecoveryCode",
     "Notification",
     "PatientProfile",
     "PrescribedExercise",
+    "ProgramMeasure",
     "Program",
     "ProgramTemplate",
     "ProgramTemplateItem",
     "PushSubscription",
+    "Questionnaire",
+    "QuestionnaireResponse",
     "Session",
     "Severity",
     "Side",
