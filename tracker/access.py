@@ -25,9 +25,11 @@ from tracker.models import (
     DeletionRequest,
     Exercise,
     Flag,
+    Goal,
     PatientProfile,
     PrescribedExercise,
     Program,
+    ProgramMeasure,
     ProgramTemplate,
     Session,
     User,
@@ -269,4 +271,28 @@ def deletion_request_for_admin(user: User, request_id: int) -> DeletionRequest:
             pk=request_id, clinic_id=user.clinic_id, patient__clinic_id=user.clinic_id
         )
     except DeletionRequest.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def measure_for_therapist(user: User, measure_id: int) -> ProgramMeasure:
+    if not _is_clinic_therapist(user):
+        raise Http404
+    try:
+        return ProgramMeasure.objects.select_related("program__patient__user", "questionnaire").get(
+            pk=measure_id,
+            program__clinic_id=user.clinic_id,
+            program__patient__clinic_id=user.clinic_id,
+        )
+    except ProgramMeasure.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def goal_for_therapist(user: User, goal_id: int) -> Goal:
+    if not _is_clinic_therapist(user):
+        raise Http404
+    try:
+        return Goal.objects.select_related("patient__user").get(
+            pk=goal_id, clinic_id=user.clinic_id, patient__clinic_id=user.clinic_id
+        )
+    except Goal.DoesNotExist as exc:
         raise Http404 from exc
