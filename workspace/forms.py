@@ -636,11 +636,9 @@ class MeasureForm(WorkspaceForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not (
-            cleaned.get("at_start") or cleaned.get("every_days") or cleaned.get("at_discharge")
-        ):
-            if "every_days" not in self.errors:
-                self.add_error("every_days", _("Choose at least one time to ask."))
+        asked = cleaned.get("at_start") or cleaned.get("every_days") or cleaned.get("at_discharge")
+        if not asked and "every_days" not in self.errors:
+            self.add_error("every_days", _("Choose at least one time to ask."))
         return cleaned
 
 

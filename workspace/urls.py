@@ -36,6 +36,11 @@ urlpatterns = [
         record.export_sessions,
         name="therapist-export-sessions",
     ),
+    path(
+        "patients/<int:patient_id>/export/outcomes.csv",
+        record.export_outcomes,
+        name="therapist-export-outcomes",
+    ),
     path("patients/<int:patient_id>/report/", record.progress_report, name="therapist-report"),
     path("patients/<int:patient_id>/program/", program_builder.builder, name="therapist-program"),
     path(

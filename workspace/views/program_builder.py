@@ -43,8 +43,8 @@ from tracker.services.program_builder import (
 )
 from workspace.forms import (
     DosageForm,
-    MeasureForm,
     ExerciseSearchForm,
+    MeasureForm,
     PrescriptionVersionForm,
     ProgramDetailsForm,
     ProgramStartForm,

@@ -26,6 +26,7 @@ from tracker.selectors.export import (
     checkin_rows,
     csv_lines,
     export_filename,
+    outcome_rows,
     session_rows,
 )
 from tracker.selectors.record import DEFAULT_WINDOW, WINDOWS, PatientRecord, patient_record
@@ -166,6 +167,12 @@ def export_adherence(request: HttpRequest, patient_id: int) -> StreamingHttpResp
 
 @require_GET
 @therapist_required
+def export_outcomes(request: HttpRequest, patient_id: int) -> StreamingHttpResponse:
+    return _export(request, patient_id, "outcomes", outcome_rows)
+
+
+@require_GET
+@therapist_required
 def progress_report(request: HttpRequest, patient_id: int) -> HttpResponse:
     """A printable report: program, adherence, charts and flags of the chosen window."""
     patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
@@ -187,6 +194,7 @@ def progress_report(request: HttpRequest, patient_id: int) -> HttpResponse:
             "record": data,
             "charts": record_charts(data),
             "flags": flags_in_window,
+            **outcomes.outcome_context(patient),
             "windows": WINDOWS,
             "means": {
                 "pain": data.mean("pain", data.window_days),
