@@ -10,7 +10,7 @@ PRODUCT.md; every number lives in ``Thresholds`` so a clinic can tune it.
 - ``window``: ``PatientWindow`` and the date-ordered columns it holds;
 - ``findings``: ``Finding``, ``FlagKind``, ``Severity``;
 - one module per rule family: ``pain``, ``sleep_stress``, ``adherence``, ``quiet``,
-  ``red_light``;
+  ``red_light``, ``function`` (outcome measures);
 - ``rules``: ``evaluate``, every rule for one day;
 - ``lifecycle``: ``reconcile``, findings to flag actions.
 
@@ -19,6 +19,7 @@ Every public name is importable from ``tracker.trends`` itself.
 
 from tracker.trends.adherence import adherence_drop, adherence_pct
 from tracker.trends.findings import Finding, FlagKind, Severity
+from tracker.trends.function import function_worsening
 from tracker.trends.lifecycle import FlagAction, FlagActionKind, OpenFlag, ResolvedFlag, reconcile
 from tracker.trends.pain import not_settling, pain_rising, pain_spike
 from tracker.trends.quiet import gone_quiet
@@ -44,6 +45,7 @@ from tracker.trends.window import (
     CheckinColumns,
     DailyCheckin,
     DatedColumns,
+    FunctionScore,
     PatientWindow,
     SessionColumns,
     SessionPain,
@@ -67,6 +69,7 @@ __all__ = [
     "FlagAction",
     "FlagActionKind",
     "FlagKind",
+    "FunctionScore",
     "OpenFlag",
     "OverrideProblem",
     "PatientWindow",
@@ -79,6 +82,7 @@ __all__ = [
     "adherence_pct",
     "decode_overrides",
     "evaluate",
+    "function_worsening",
     "gone_quiet",
     "not_settling",
     "override_problems",
