@@ -62,7 +62,10 @@ def _context(
         "due": due,
         "form": form,
         "client_id": form.data.get("client_id") if form.is_bound else uuid.uuid4(),
-        "due_on": form.data.get("due_on") if form.is_bound else (due.due.due_on if due else ""),
+        # As text: a date object would be printed in the page's date format.
+        "due_on": form.data.get("due_on")
+        if form.is_bound
+        else (due.due.due_on.isoformat() if due else ""),
         "items": [(item, form[f"q_{item.key}"]) for item in spec.items],
         "activity_rows": [
             {

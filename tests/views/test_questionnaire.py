@@ -160,3 +160,10 @@ def test_another_patients_questionnaire_is_not_found(client, pia, psfs, pat):
 def test_without_htmx_a_saved_answer_goes_back_to_today(as_pat, pat, psfs):
     response = post(as_pat, url(psfs), psfs_post(pat, psfs), htmx=False)
     assert response.status_code == 302 and response["Location"] == reverse("patient-today")
+
+
+def test_the_page_carries_the_occasion_and_a_fresh_id_the_form_reads_back(as_pat, pat, psfs):
+    html = as_pat.get(url(psfs)).content.decode()
+    due_on = psfs.program.start_date.isoformat()
+    assert f'name="due_on" value="{due_on}"' in html
+    assert 'name="client_id" value="' in html and "data-fresh-session" in html
