@@ -143,13 +143,15 @@ def line_chart_data(
     unit: str = "",
 ) -> LineChart:
     """The geometry of one daily series (None = no entry that day), in plot units."""
-    plot_w = WIDTH - LEFT - RIGHT
+    # A three-digit axis (a 0–100 score) needs more room for its numbers than 0–10 does.
+    left = LEFT + 10 if max(len(_number(y_min)), len(_number(y_max))) > 2 else LEFT
+    plot_w = WIDTH - left - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     span = (y_max - y_min) or 1
     count = len(points)
 
     def x_at(index: int) -> float:
-        return LEFT + (plot_w / 2 if count == 1 else index * plot_w / (count - 1))
+        return left + (plot_w / 2 if count == 1 else index * plot_w / (count - 1))
 
     def y_at(value: float) -> float:
         clamped = min(max(value, y_min), y_max)
@@ -190,6 +192,8 @@ def line_chart_data(
         day_labels=day_labels,
         lines=[" ".join(segment) for segment in runs if len(segment) > 1],
         dots=dots,
+        left=left,
+        tick_x=left - 6,
     )
 
 

@@ -69,6 +69,9 @@ def test_a_loaded_measure_down_by_its_mic_is_high_when_twice_that_and_alerts(pat
     evaluate(pat, start + timedelta(days=10))
     flag = Flag.objects.get(kind="function_worsening")
     assert flag.severity == "high"
-    assert "KOOS-12 (test wording) 25.0" in flag.summary and "worse by 10.0 counts" in flag.summary
+    assert (
+        "KOOS-12 (test wording) 25.0" in flag.summary
+        and "a fall of 10.0 or more counts as worse" in flag.summary
+    )
     events = {f"flag-alert:{pk}" for pk in flag.events.values_list("pk", flat=True)}
     assert Notification.objects.filter(idempotency_key__in=events).count() == 1

@@ -111,7 +111,7 @@ def test_function_worsening_fires_and_resolves_in_the_replay():
     ]
     assert events[0].summary == (
         "Everyday activities 3.7 on 29 Aug, down 2.3 from their best of 6.0 (15 Aug); "
-        "baseline 4.0; worse by 2.0 counts."
+        "baseline 4.0; a fall of 2.0 or more counts as worse."
     )
 
 

@@ -44,7 +44,7 @@ def _judge(scores: list[FunctionScore], t: Thresholds) -> Finding | None:
     )
     if reference == "best":
         summary += f"; baseline {_fmt(baseline.score)}"
-    summary += f"; worse by {_fmt(threshold)} counts."
+    summary += f"; a fall of {_fmt(threshold)} or more counts as worse."
     return Finding(
         kind=FlagKind.FUNCTION_WORSENING,
         # Twice the threshold is more than a bad week on a noisy scale.
