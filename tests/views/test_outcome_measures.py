@@ -116,3 +116,30 @@ def test_the_report_and_the_patients_data_carry_answers_scores_and_goals(
         as_alice.get(reverse("therapist-export-outcomes", args=[pat.pk])).streaming_content
     ).decode()
     assert "psfs" in csv and "Climb stairs" in csv and "3.0" in csv
+
+
+def test_stopping_a_measure_and_setting_and_removing_a_goal_are_audited(as_alice, pat, pat_program):
+    measure = schedule(pat_program, "psfs")
+    start = pat_program.start_date
+    answer_psfs(pat, measure, start, [2, 4], due_on=start, occasion="start")
+    target_date = (pat.local_today() + timedelta(days=20)).isoformat()
+    as_alice.post(reverse("therapist-goal-add", args=[pat.pk]),
+                  {"activity_key": "a2", "target": "8", "target_date": target_date})  # fmt: skip
+    goal = Goal.objects.get()
+    set_event = AuditEvent.objects.get(action="goal.set")
+    assert (set_event.patient, set_event.detail["activity"], set_event.detail["target"]) == (
+        pat, "Kneel in the garden", 8,
+    )  # fmt: skip
+    as_alice.post(reverse("therapist-goal-remove", args=[goal.pk]))
+    assert not Goal.objects.exists()
+    assert AuditEvent.objects.get(action="goal.removed").detail == {
+        "activity": "Kneel in the garden"
+    }
+
+    stop = as_alice.post(reverse("therapist-measure-stop", args=[measure.pk]))
+    assert stop.status_code == 302
+    assert not ProgramMeasure.objects.exists()
+    stopped = AuditEvent.objects.get(action="measure.removed")
+    assert (stopped.patient, stopped.detail) == (pat, {"questionnaire": "psfs"})
+    # The answers stay in the record.
+    assert pat.questionnaire_responses.count() == 1
