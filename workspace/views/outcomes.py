@@ -63,7 +63,11 @@ def history_charts(histories: list[MeasureHistory]) -> dict[str, list[tuple[Any,
             (
                 series,
                 charts.line_chart(
-                    series.points, y_min=series.y_min, y_max=series.y_max, label=series.label
+                    series.points,
+                    y_min=series.y_min,
+                    y_max=series.y_max,
+                    label=series.label,
+                    baseline=series.baseline,
                 ),
             )
             for series in h.series
