@@ -112,6 +112,9 @@ class QuestionnaireResponse(TimeStamped):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.PROTECT, related_name="responses"
     )
+    # The questionnaire's slug, whatever its version: an occasion is answered once even if
+    # a new version is loaded in between.
+    questionnaire_slug = models.SlugField(max_length=50, editable=False)
     measure = models.ForeignKey(
         ProgramMeasure, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
@@ -134,7 +137,8 @@ class QuestionnaireResponse(TimeStamped):
             models.UniqueConstraint(fields=["client_id"], name="response_client_id_unique"),
             # An occasion is answered once; a second phone's answer is refused.
             models.UniqueConstraint(
-                fields=["patient", "questionnaire", "due_on"], name="response_once_per_occasion"
+                fields=["patient", "questionnaire_slug", "due_on"],
+                name="response_once_per_occasion",
             ),
             models.CheckConstraint(
                 condition=models.Q(occasion__in=ResponseOccasion.values),

@@ -224,6 +224,7 @@ def response_record(
                 clinic_id=patient.clinic_id,
                 patient=patient,
                 questionnaire=questionnaire,
+                questionnaire_slug=questionnaire.slug,
                 measure=measure,
                 client_id=client_id,
                 local_date=local_date,
