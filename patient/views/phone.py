@@ -63,7 +63,7 @@ from tracker.models import (
     Symptom,
 )
 from tracker.selectors.data_rights import deletion_status
-from tracker.selectors.outcomes import due_measures, goals_with_progress
+from tracker.selectors.outcomes import due_measures, goals_with_progress, measure_histories
 from tracker.selectors.plan import PlanItem, TodaySummary, kept_prescription, today_for_patient
 from tracker.selectors.progress import progress_for_patient
 from tracker.selectors.trends import clinic_thresholds
@@ -512,6 +512,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     context |= {
         "progress": progress_for_patient(patient, day),
         "goals": goals_with_progress(patient),
+        "measures": [h.primary for h in measure_histories(patient) if h.slug != "groc"],
         "sleep_explanation": EXPLANATIONS_BY_SLUG.get("sleep-stress-and-pain"),
     }
     return render(request, "patient/progress.html", context)

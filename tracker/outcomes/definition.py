@@ -17,6 +17,8 @@ from typing import Any
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 KEY = re.compile(r"[a-z][a-z0-9_]{0,19}")
+# A patient-specific scale's activities are a1 … a5, in the order the patient named them.
+ACTIVITY_KEY = re.compile(r"a[1-5]")
 # A patient names at most this many activities on a patient-specific scale.
 MOST_ACTIVITIES = 5
 ACTIVITY_NAME_MAX = 120
@@ -139,7 +141,7 @@ class Definition:
         for item in self.items:
             if item.key == key:
                 return item
-        if self.rating is not None and key.startswith("a"):
+        if self.rating is not None and ACTIVITY_KEY.fullmatch(key):
             return self.rating
         raise KeyError(key)
 
