@@ -512,7 +512,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     context |= {
         "progress": progress_for_patient(patient, day),
         "goals": goals_with_progress(patient),
-        "measures": [h.primary for h in measure_histories(patient) if h.slug != "groc"],
+        "measures": [(h.title, h.primary) for h in measure_histories(patient) if h.slug != "groc"],
         "sleep_explanation": EXPLANATIONS_BY_SLUG.get("sleep-stress-and-pain"),
     }
     return render(request, "patient/progress.html", context)
