@@ -104,7 +104,8 @@ def test_the_record_shows_scores_change_and_thresholds_and_sets_goals(as_alice, 
     assert "Your latest rating: 5" in progress
     # The scores too, in plain words: mean 3.0 the first time, 5.0 now.
     assert (
-        "Your questionnaires" in progress
+    assert "Your questionnaires" in progress and "<strong>Everyday activities</strong>" in progress
+    assert "latest 5.0, 3.0 the first time" in progress
         and "Everyday activities</strong>: latest 5.0, 3.0 the first time" in progress
     )
 
