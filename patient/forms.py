@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models import RATING_MAX, RATING_MIN, SLEEP_HOURS_CHOICES, Symptom
 from tracker.models.library import MAX_TIMES_PER_DAY
+from tracker.outcomes.definition import ACTIVITY_NAME_MAX, Definition, Kind
+from tracker.outcomes.scoring import score
 from tracker.services.logbook import CheckinValues, LogDetails
 from tracker.timezones import timezone_choices
 
@@ -247,3 +249,125 @@ class DeletionRequestForm(forms.Form):
         label=_("I understand my health data will be deleted and can't be brought back"),
         error_messages={"required": _("Tick this box to send your request.")},
     )
+
+
+class QuestionnaireForm(RecentDayForm):
+    """The answers to one questionnaire, built from its definition.
+
+    Fixed items are ``q_<key>``; on a patient-specific scale each activity is ``name_<key>``
+    (only the first time: afterwards the names stay as first given) and ``rating_<key>``.
+    A scale that cannot be scored (too few items answered) is refused beside its first
+    unanswered item, saying how many it needs.
+    """
+
+    client_id = forms.UUIDField(
+        error_messages={"required": _("Something went wrong. Please reload the page.")}
+    )
+    due_on = forms.DateField(
+        error_messages={"required": _("Something went wrong. Please reload the page.")}
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        spec: Definition,
+        activity_count: int = 3,
+        named: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        self.named = named or {}
+        self.rows: list[str] = []
+        if spec.kind is Kind.ACTIVITIES:
+            keys = list(self.named) or spec.activity_keys(activity_count)
+            self.rows = keys
+            for key in keys:
+                if not self.named:
+                    self.fields[f"name_{key}"] = forms.CharField(
+                        max_length=ACTIVITY_NAME_MAX,
+                        required=False,
+                        strip=True,
+                        error_messages={
+                            "max_length": _("Please keep it under %(limit_value)s characters.")
+                        },
+                    )
+                self.fields[f"rating_{key}"] = rating_field(gettext("How well"), required=False)
+        else:
+            for item in spec.items:
+                self.fields[f"q_{item.key}"] = forms.TypedChoiceField(
+                    label=item.text,
+                    choices=[(o.value, o.label or str(o.value)) for o in item.options],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    error_messages={"invalid_choice": _("Choose one of the answers.")},
+                )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.spec.kind is Kind.ACTIVITIES:
+            self._clean_activities(cleaned)
+        elif not self.errors:
+            self._clean_items(cleaned)
+        return cleaned
+
+    def _clean_activities(self, cleaned: dict[str, Any]) -> None:
+        rated = 0
+        for key in self.rows:
+            name = self.named.get(key) or cleaned.get(f"name_{key}") or ""
+            value = cleaned.get(f"rating_{key}")
+            if f"rating_{key}" in self.errors or f"name_{key}" in self.errors:
+                continue
+            if self.named and value is None:
+                self.add_error(f"rating_{key}", gettext("Choose a number from 0 to 10."))
+            elif name and value is None:
+                self.add_error(
+                    f"rating_{key}", gettext("Choose how well you can do this, from 0 to 10.")
+                )
+            elif value is not None and not name:
+                self.add_error(f"name_{key}", gettext("Name the activity you are rating."))
+            elif value is not None:
+                rated += 1
+        if not rated and not self.errors:
+            first = self.rows[0]
+            field = f"rating_{first}" if self.named else f"name_{first}"
+            self.add_error(
+                field, gettext("Name at least one activity and rate how well you can do it.")
+            )
+
+    def _clean_items(self, cleaned: dict[str, Any]) -> None:
+        answers = self.answers()
+        result = score(self.spec, answers)
+        for scale in self.spec.subscales:
+            if result.values.get(scale.key) is None:
+                missing = [k for k in scale.items if answers.get(k) is None]
+                if not missing:
+                    continue
+                need = scale.min_answered if scale.impute.value != "none" else len(scale.items)
+                self.add_error(
+                    f"q_{missing[0]}",
+                    gettext("Please answer at least %(count)s of these %(total)s questions.")
+                    % {"count": need, "total": len(scale.items)}
+                    if len(scale.items) > 1
+                    else gettext("Please choose an answer."),
+                )
+
+    def answers(self) -> dict[str, int | None]:
+        data = self.cleaned_data
+        if self.spec.kind is Kind.ACTIVITIES:
+            return {
+                key: data.get(f"rating_{key}")
+                for key in self.rows
+                if data.get(f"rating_{key}") is not None
+            }
+        return {item.key: data.get(f"q_{item.key}") for item in self.spec.items}
+
+    def activities(self) -> dict[str, str]:
+        if self.spec.kind is not Kind.ACTIVITIES:
+            return {}
+        answers = self.answers()
+        if self.named:
+            return {k: v for k, v in self.named.items() if k in answers}
+        return {key: self.cleaned_data[f"name_{key}"] for key in answers}

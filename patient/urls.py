@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from patient.views import data_rights, phone
+from patient.views import data_rights, measures, phone
 
 urlpatterns = [
     path("today/", phone.today, name="patient-today"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("today/log/", phone.exercise_log, name="patient-log"),
     path("checkin/", phone.checkin, name="patient-checkin"),
     path("checkins/<int:checkin_id>/", phone.checkin_detail, name="patient-checkin-detail"),
+    path("measures/<int:measure_id>/", measures.questionnaire, name="patient-questionnaire"),
     path("progress/", phone.progress, name="patient-progress"),
     path("settings/", phone.preferences, name="patient-settings"),
     path("settings/handout/", phone.program_handout, name="patient-handout"),

@@ -27,10 +27,12 @@ from tracker.models import (
     Exercise,
     ExerciseMedia,
     Flag,
+    Goal,
     ImportStaging,
     PatientProfile,
     PrescribedExercise,
     Program,
+    ProgramMeasure,
     ProgramTemplate,
     Session,
     User,
@@ -312,3 +314,27 @@ def media_for_patient(patient: PatientProfile, media_id: int) -> ExerciseMedia:
     if found is None:
         raise Http404
     return found
+
+
+def measure_for_therapist(user: User, measure_id: int) -> ProgramMeasure:
+    if not _is_clinic_therapist(user):
+        raise Http404
+    try:
+        return ProgramMeasure.objects.select_related("program__patient__user", "questionnaire").get(
+            pk=measure_id,
+            program__clinic_id=user.clinic_id,
+            program__patient__clinic_id=user.clinic_id,
+        )
+    except ProgramMeasure.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def goal_for_therapist(user: User, goal_id: int) -> Goal:
+    if not _is_clinic_therapist(user):
+        raise Http404
+    try:
+        return Goal.objects.select_related("patient__user").get(
+            pk=goal_id, clinic_id=user.clinic_id, patient__clinic_id=user.clinic_id
+        )
+    except Goal.DoesNotExist as exc:
+        raise Http404 from exc

@@ -132,6 +132,7 @@ class LineChart:
     right_edge: int = WIDTH - RIGHT
     tick_x: int = LEFT - 6
     label_y: int = HEIGHT - 6
+    baseline_y: str = ""  # a dashed line at the patient's baseline, when there is one
 
 
 def line_chart_data(
@@ -141,15 +142,21 @@ def line_chart_data(
     y_max: float,
     label: str,
     unit: str = "",
+    baseline: float | None = None,
 ) -> LineChart:
-    """The geometry of one daily series (None = no entry that day), in plot units."""
-    plot_w = WIDTH - LEFT - RIGHT
+    """The geometry of one daily series (None = no entry that day), in plot units.
+
+    ``baseline`` draws a dashed line at that value (an outcome score's first answer) and
+    says it in the caption."""
+    # A three-digit axis (a 0–100 score) needs more room for its numbers than 0–10 does.
+    left = LEFT + 10 if max(len(_number(y_min)), len(_number(y_max))) > 2 else LEFT
+    plot_w = WIDTH - left - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     span = (y_max - y_min) or 1
     count = len(points)
 
     def x_at(index: int) -> float:
-        return LEFT + (plot_w / 2 if count == 1 else index * plot_w / (count - 1))
+        return left + (plot_w / 2 if count == 1 else index * plot_w / (count - 1))
 
     def y_at(value: float) -> float:
         clamped = min(max(value, y_min), y_max)
@@ -183,13 +190,21 @@ def line_chart_data(
         dots.append(Dot(x=x, y=y))
     if run:
         runs.append(run)
+    summary = line_summary(points, label=label, unit=unit)
+    if baseline is not None:
+        summary += " " + _("Baseline %(value)s (dashed line).") % {
+            "value": _with_unit(baseline, unit)
+        }
     return LineChart(
         label=label,
-        summary=line_summary(points, label=label, unit=unit),
+        summary=summary,
         ticks=ticks,
         day_labels=day_labels,
         lines=[" ".join(segment) for segment in runs if len(segment) > 1],
         dots=dots,
+        left=left,
+        tick_x=left - 6,
+        baseline_y=f"{y_at(baseline):.1f}" if baseline is not None else "",
     )
 
 
@@ -200,9 +215,12 @@ def line_chart(
     y_max: float,
     label: str,
     unit: str = "",
+    baseline: float | None = None,
 ) -> SafeString:
     """One daily series as an SVG line chart in a <figure> (tracker/charts/line.html)."""
-    chart = line_chart_data(points, y_min=y_min, y_max=y_max, label=label, unit=unit)
+    chart = line_chart_data(
+        points, y_min=y_min, y_max=y_max, label=label, unit=unit, baseline=baseline
+    )
     return render_to_string("tracker/charts/line.html", {"chart": chart, **COLOURS})
 
 

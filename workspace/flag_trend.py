@@ -24,6 +24,8 @@ _FIGURES: dict[str, tuple[Any, str, tuple[str, ...], str, str]] = {
         "down",
         "",
     ),
+    # An outcome measure's score against the patient's best answer before it.
+    "function_worsening": (_("function score"), "best", ("latest",), "down", ""),
     "adherence_drop": (
         _("adherence"),
         "adherence_prior_pct",

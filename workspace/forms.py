@@ -20,7 +20,9 @@ from tracker.models import FlagKind, PatientProfile, Program, ProgramTemplate, S
 from tracker.models.flags import Severity
 from tracker.models.library import MAX_TIMES_PER_DAY, BodyRegion, ExerciseCategory
 from tracker.models.operations import AUDIT_ACTIONS
+from tracker.models.outcomes import DEFAULT_EVERY_DAYS, MOST_EVERY_DAYS
 from tracker.models.people import accent_colour_problem
+from tracker.outcomes.definition import MOST_ACTIVITIES
 from tracker.selectors.audit import AUTOMATIC, AuditFilters
 from tracker.selectors.caseload import CaseloadFilters
 from tracker.selectors.flags import FlagFilters
@@ -691,3 +693,78 @@ class ClinicLookForm(WorkspaceForm):
         if problem is not None:
             raise problem
         return accent
+
+
+class MeasureForm(WorkspaceForm):
+    """Schedule a questionnaire in a program: at the start, every N days, at discharge."""
+
+    questionnaire = forms.ChoiceField(label=_("Questionnaire"))
+    at_start = forms.BooleanField(label=_("At the start"), required=False, initial=True)
+    every_days = forms.IntegerField(
+        label=_("Then every … days (empty: no repeats)"),
+        min_value=1,
+        max_value=MOST_EVERY_DAYS,
+        required=False,
+        initial=DEFAULT_EVERY_DAYS,
+    )
+    at_discharge = forms.BooleanField(
+        label=_("At discharge (the phase end date)"), required=False, initial=True
+    )
+    activities = forms.IntegerField(
+        label=_("Activities the patient names (patient-specific scales)"),
+        min_value=1,
+        max_value=MOST_ACTIVITIES,
+        initial=3,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, questionnaires: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questionnaires = {q.slug: q for q in questionnaires}
+        self.fields["questionnaire"].choices = [
+            (
+                q.slug,
+                q.title
+                if not q.needs_wording
+                else _("%(title)s (wording not loaded)") % {"title": q.title},
+            )
+            for q in questionnaires
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        asked = cleaned.get("at_start") or cleaned.get("every_days") or cleaned.get("at_discharge")
+        if not asked and "every_days" not in self.errors:
+            self.add_error("every_days", _("Choose at least one time to ask."))
+        return cleaned
+
+
+class GoalForm(WorkspaceForm):
+    """A target for one of the patient's named activities."""
+
+    activity_key = forms.ChoiceField(label=_("Activity"))
+    target = forms.TypedChoiceField(
+        label=_("Target rating (0–10)"),
+        choices=[(n, str(n)) for n in range(0, 11)],
+        coerce=int,
+    )
+    target_date = forms.DateField(label=_("By"), widget=DateInput())
+
+    def __init__(
+        self, *args: Any, activities: list[tuple[str, str, int | None]], today: date, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.activities = {key: (name, latest) for key, name, latest in activities}
+        self.fields["activity_key"].choices = [
+            (key, f"{name} (now {latest})" if latest is not None else name)
+            for key, name, latest in activities
+        ]
+
+    def clean_target_date(self) -> date:
+        day: date = self.cleaned_data["target_date"]
+        if day <= self.today:
+            raise ValidationError(_("Choose a date after today."))
+        if day.year > self.today.year + 5:
+            raise ValidationError(_("Choose a date within the next five years."))
+        return day

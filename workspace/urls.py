@@ -9,6 +9,7 @@ from workspace.views import (
     data_rights,
     imports,
     library,
+    outcomes,
     program_builder,
     record,
 )
@@ -35,6 +36,11 @@ urlpatterns = [
         "patients/<int:patient_id>/export/sessions.csv",
         record.export_sessions,
         name="therapist-export-sessions",
+    ),
+    path(
+        "patients/<int:patient_id>/export/outcomes.csv",
+        record.export_outcomes,
+        name="therapist-export-outcomes",
     ),
     path("patients/<int:patient_id>/report/", record.progress_report, name="therapist-report"),
     path("patients/<int:patient_id>/program/", program_builder.builder, name="therapist-program"),
@@ -78,6 +84,18 @@ urlpatterns = [
         program_builder.remove,
         name="therapist-prescription-remove",
     ),
+    path(
+        "programs/<int:program_id>/measures/",
+        outcomes.measure_add,
+        name="therapist-measure-add",
+    ),
+    path(
+        "measures/<int:measure_id>/stop/",
+        outcomes.measure_stop,
+        name="therapist-measure-stop",
+    ),
+    path("patients/<int:patient_id>/goals/", outcomes.goal_add, name="therapist-goal-add"),
+    path("goals/<int:goal_id>/remove/", outcomes.goal_delete, name="therapist-goal-remove"),
     path("library/", library.library, name="therapist-library"),
     path("library/new/", library.exercise_edit, name="therapist-exercise-new"),
     path("library/<int:exercise_id>/edit/", library.exercise_edit, name="therapist-exercise-edit"),

@@ -29,6 +29,7 @@ from tracker.selectors.export import (
     csv_zip,
     export_filename,
     flag_rows,
+    outcome_rows,
     patient_record_tables,
     program_rows,
     session_rows,
@@ -83,6 +84,7 @@ def download_csv(request: HttpRequest) -> HttpResponse:
         "programs.csv": program_rows(patient),
         "flags.csv": flag_rows(patient),
         "adherence.csv": adherence_rows(patient),
+        "outcome_measures.csv": outcome_rows(patient),
         **record,
     }
     body = csv_zip({"contents.csv": contents_rows(["contents.csv", *tables]), **tables})

@@ -67,6 +67,7 @@ from tracker.models import (
 from tracker.selectors.data_rights import deletion_status
 from tracker.selectors.handout import program_handout as program_handout_of
 from tracker.selectors.media import media_of_exercise
+from tracker.selectors.outcomes import due_measures, goals_with_progress, measure_histories
 from tracker.selectors.plan import PlanItem, TodaySummary, kept_prescription, today_for_patient
 from tracker.selectors.progress import progress_for_patient
 from tracker.selectors.trends import clinic_thresholds
@@ -239,7 +240,10 @@ def _today_context(
 def today(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     summary = _today(patient, patient.local_today())
-    return render(request, TODAY, _today_context(patient, summary))
+    context = _today_context(patient, summary)
+    # Read on the page only, not on each tick: a questionnaire falls due by the day.
+    context["due_measures"] = due_measures(patient, summary.day)
+    return render(request, TODAY, context)
 
 
 def _session_for(patient: PatientProfile, client_id: uuid.UUID, day: date) -> Session:
@@ -528,6 +532,8 @@ def progress(request: HttpRequest) -> HttpResponse:
     context = _page_context(patient, "progress", day)
     context |= {
         "progress": progress_for_patient(patient, day),
+        "goals": goals_with_progress(patient),
+        "measures": [(h.title, h.primary) for h in measure_histories(patient) if h.slug != "groc"],
         "sleep_explanation": EXPLANATIONS_BY_SLUG.get("sleep-stress-and-pain"),
     }
     return render(request, "patient/progress.html", context)
@@ -686,7 +692,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 
 # Pages the phone keeps its last copy of, to open without a network (path prefixes)...
-KEPT_PAGES = ("/today/", "/checkin/", "/exercises/", "/learn/")
+KEPT_PAGES = ("/today/", "/checkin/", "/exercises/", "/learn/", "/measures/")
 # ...and the patient's other pages, which show the offline page when there is no network.
 OTHER_PATIENT_PAGES = ("/progress/", "/settings/", "/checkins/")
 

@@ -12,6 +12,7 @@ import io
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pyotp
@@ -24,6 +25,7 @@ from tests.browser.conftest import log_in
 from tests.browser.test_patient_phone import do_check_in, rate
 from tests.conftest import PASSWORD, make_exercise, make_patient
 from tests.media import mp4, picture
+from tests.outcomes import answer_psfs, load_koos, schedule
 from tests.two_factor import turn_on
 from tests.workspace import full_record, make_flag
 from tracker.models import DailyCheckin, Exercise, PatientProfile, Session, User
@@ -31,6 +33,7 @@ from tracker.services.branding import clinic_look_update, logo_prepare
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.invites import invite_path, patient_invite
+from tracker.services.outcomes import goal_set
 from tracker.services.prescribing import DosageSpec, prescription_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,6 +117,17 @@ def pat_record(pat: PatientProfile, alice: User) -> dict[str, Any]:
     made: dict[str, Any] = full_record(pat, alice, days=10)
     made["open_flag"] = make_flag(pat, "pain_rising", "high")
     Session.objects.filter(patient=pat).update(notes="Knee felt stiff on the stairs")
+    # Outcome measures: the PSFS answered twice before this program (its start occasion is
+    # due now), the KOOS-12 with placeholder wording due too, and a goal.
+    program = made["program"]
+    load_koos()
+    made["psfs"] = psfs = schedule(program, "psfs")
+    made["koos"] = schedule(program, "koos-12", every_days=28)
+    for weeks, ratings in ((4, [2, 4, 3]), (2, [4, 5, 3])):
+        day = program.start_date - timedelta(weeks=weeks)
+        answer_psfs(pat, psfs, day, ratings, due_on=day, occasion="repeat")
+    goal_set(patient=pat, therapist=alice, activity_key="a1", activity="Climb stairs",
+             baseline=2, target=7, target_date=pat.local_today() + timedelta(days=40))  # fmt: skip
     return made
 
 
@@ -184,6 +198,16 @@ def test_every_patient_page_passes_axe_at_360px(
     audit.check(page, "check-in, saved")
     audit.visit(page, f"/checkins/{earlier.pk}/", "an earlier check-in")
     audit.visit(page, "/progress/", "progress")
+    audit.visit(page, f"/measures/{pat_record['psfs'].pk}/", "questionnaire (PSFS)")
+    page.get_by_role("button", name="Send my answers").click()  # nothing rated yet
+    expect(page.locator("[aria-invalid=true]").first).to_be_attached()
+    audit.check(page, "questionnaire, refused")
+    for key, value in (("a1", 4), ("a2", 5), ("a3", 3)):
+        page.locator(f"label[for='q-rating_{key}-{value}']").click()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("status").filter(has_text="Your answers are saved")).to_be_visible()
+    audit.check(page, "questionnaire, saved")
+    audit.visit(page, f"/measures/{pat_record['koos'].pk}/", "questionnaire (KOOS-12 test wording)")
     audit.visit(page, f"/exercises/{prescribed.pk}/", "exercise")
     audit.visit(page, f"/exercises/{with_pictures.pk}/", "exercise with a picture and a video")
     audit.visit(page, "/learn/pain-traffic-light/", "explanation")

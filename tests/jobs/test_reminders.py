@@ -170,3 +170,28 @@ def test_a_local_time_in_the_spring_forward_gap_moves_to_just_after_it():
     assert moment.astimezone(denver).strftime("%H:%M") == "03:30"
     fall = local_moment(datetime(2026, 11, 1).date(), time(1, 30), denver)
     assert fall == datetime(2026, 11, 1, 7, 30, tzinfo=UTC)  # the first 01:30 (MDT)
+
+
+@pytest.mark.django_db
+def test_a_questionnaire_due_is_named_in_the_one_reminder_even_after_logging(pat, pat_program):
+    from tests.outcomes import answer_psfs, schedule
+
+    measure = schedule(pat_program, "psfs", every_days=None, at_discharge=False)
+    checkin_record(patient=pat, local_date=pat.local_today(), values=CheckinValues(**CHECKIN))
+    reminder_send(patient_id=pat.pk, local_date=pat.local_today())
+    reminder_send(patient_id=pat.pk, local_date=pat.local_today())  # a retried task
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "a few short questions" in message.body
+    words = (message.subject + message.body).lower()
+    for health_word in ("pain", "knee", "activities", "function", "psfs"):
+        assert health_word not in words, health_word
+
+    # Answered: the next day's reminder is the ordinary one, and a logged day gets none.
+    start = pat_program.start_date
+    answer_psfs(pat, measure, start, [3], due_on=start, occasion="start")
+    mail.outbox.clear()
+    tomorrow = pat.local_today() + timedelta(days=1)
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=1)):
+        reminder_send(patient_id=pat.pk, local_date=tomorrow)
+    assert len(mail.outbox) == 1 and "questions" not in mail.outbox[0].body

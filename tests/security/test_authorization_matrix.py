@@ -34,6 +34,7 @@ from PIL import Image
 from patient.views.phone import EXPLANATIONS_BY_SLUG
 from tests.conftest import login
 from tests.media import picture
+from tests.outcomes import answer_psfs, schedule
 from tests.workspace import live_days, make_flag
 from tracker.models import Exercise
 from tracker.services.branding import clinic_look_update, logo_prepare
@@ -41,6 +42,7 @@ from tracker.services.data_rights import deletion_request_create
 from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.import_staging import import_staging_create
 from tracker.services.logbook import session_start
+from tracker.services.outcomes import goal_set
 from tracker.services.prescribing import DosageSpec, prescription_add
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +146,8 @@ MATRIX: dict[str, Case] = {
     "patient-explanation":         get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     # A picture of a Demo Clinic exercise in pat's program: pat only (pia does not have it)
     "patient-exercise-media":      get(LOGIN,     OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
+    # A questionnaire pat's program asks for: pat's own; 404 for pia
+    "patient-questionnaire":       get(LOGIN,     OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     # Each patient's own data: download it, ask for (or cancel) its deletion
     "patient-data-json":           get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
     "patient-data-csv":            get(LOGIN,     OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND),  # noqa: E501
@@ -189,6 +193,12 @@ MATRIX: dict[str, Case] = {
     "therapist-export-adherence":  get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-export-sessions":   get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
     "therapist-report":            get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
+    "therapist-export-outcomes":   get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
+    # Outcome measures in pat's program, and pat's goals (empty posts: refused)
+    "therapist-measure-add":      post(LOGIN,     NOT_FOUND, NOT_FOUND, BAD_REQUEST, BAD_REQUEST, NOT_FOUND),  # noqa: E501
+    "therapist-measure-stop":     post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
+    "therapist-goal-add":         post(LOGIN,     NOT_FOUND, NOT_FOUND, BAD_REQUEST, BAD_REQUEST, NOT_FOUND),  # noqa: E501
+    "therapist-goal-remove":      post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-invite-resend":    post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-invite-revoke":    post(LOGIN,     NOT_FOUND, NOT_FOUND, REDIRECT,  REDIRECT,  NOT_FOUND),  # noqa: E501
     "therapist-program":           get(LOGIN,     NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND),  # noqa: E501
@@ -274,7 +284,15 @@ def objects(pat, pia, bob, alice, charlie, pat_program, settings, media_root) ->
     pat.invited_at = timezone.now() - timedelta(hours=1)  # an invitation on record
     pat.save(update_fields=["invited_at"])
     prescription = pat_program.prescriptions.order_by("pk").first()
+    measure = schedule(pat_program, "psfs")
+    answer_psfs(pat, measure, pat_program.start_date, [3, 4], occasion="start")
+    goal = goal_set(
+        patient=pat, therapist=alice, activity_key="a1", activity="Climb stairs", baseline=3,
+        target=7, target_date=today + timedelta(days=30),
+    )  # fmt: skip
     return {
+        "measure_id": measure.pk,
+        "goal_id": goal.pk,
         "today": today,
         "session_client_id": str(open_session.client_id),
         "patient_id": pat.pk,

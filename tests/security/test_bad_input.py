@@ -55,6 +55,7 @@ from PIL import Image
 
 from tests.conftest import PASSWORD, make_exercise, make_patient
 from tests.media import mp4, picture, png_bomb, webm
+from tests.outcomes import answer_psfs, schedule
 from tests.security.test_authorization_matrix import ROUTES
 from tests.two_factor import app, login_verified, next_code, password_step, turn_on
 from tests.workspace import give_program, live_days, make_flag
@@ -68,15 +69,19 @@ from tracker.models import (
     ExerciseMedia,
     Flag,
     FlagEvent,
+    Goal,
     ImportStaging,
     LegacyRecoveryCode,
     Notification,
     PatientProfile,
     PrescribedExercise,
     Program,
+    ProgramMeasure,
     ProgramTemplate,
     ProgramTemplateItem,
     PushSubscription,
+    Questionnaire,
+    QuestionnaireResponse,
     Session,
     TherapistNote,
     User,
@@ -86,6 +91,7 @@ from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.import_staging import import_staging_create
 from tracker.services.invites import invite_path
 from tracker.services.logbook import CheckinValues, checkin_record, session_start
+from tracker.services.outcomes import goal_set
 from tracker.services.prescribing import DosageSpec, prescription_change_dosage
 from tracker.services.two_factor import two_factor_begin
 
@@ -134,6 +140,10 @@ class World:
     pia_programs: set[int]  # kept here: deleting pia's data deletes them
     staging: ImportStaging  # files alice checked, waiting for "Import now"
     other_staging: ImportStaging  # files checked at the Other Clinic
+    measure: ProgramMeasure  # the PSFS in pat's program, answered at the start, due today
+    oscar_measure: ProgramMeasure
+    goal: Goal  # pat's, on the first activity
+    oscar_goal: Goal
 
     def programs_of_pat(self) -> set[int]:
         return set(Program.objects.filter(patient=self.pat).values_list("pk", flat=True))
@@ -215,6 +225,16 @@ def world(
         DeletionRequest.objects.create(clinic=p.clinic, patient=p, patient_ref=str(p.pk))
         for p in (pia, oscar)
     )
+    # The PSFS every 14 days from the program's start: answered then, due again today.
+    measure = schedule(pat_program, "psfs")
+    answer_psfs(pat, measure, pat_program.start_date, [3, 4], occasion="start")
+    oscar_measure = schedule(oscar_program, "psfs")
+    answer_psfs(oscar, oscar_measure, oscar_program.start_date, [5], occasion="start")
+    goals = [
+        goal_set(patient=p, therapist=t, activity_key="a1", activity="Climb stairs",
+                 baseline=3, target=7, target_date=today + timedelta(days=30))
+        for p, t in ((pat, alice), (oscar, charlie))
+    ]  # fmt: skip
     return World(
         clinic=pat.clinic, alice=alice, bob=bob, charlie=charlie, pat=pat, pia=pia,
         oscar=oscar, ivy=ivy, today=today, yesterday=yesterday, program=pat_program, rx=rx,
@@ -235,6 +255,7 @@ def world(
         other_staging=import_staging_create(admin=charlie, therapist=charlie, texts={
             "patients": f"{PATIENTS_CSV}other@import.test,UTC,glute-bridge,{yesterday}\n"
         }),
+        measure=measure, oscar_measure=oscar_measure, goal=goals[0], oscar_goal=goals[1],
     )  # fmt: skip
 
 
@@ -706,6 +727,21 @@ TABLE: dict[str, Endpoint] = {
         },
         pages=lambda w: [reverse("patient-checkin"), reverse("patient-progress")],
     ),
+    "patient-questionnaire": Endpoint(
+        "pat",
+        lambda w: {
+            "local_date": days(w.today, w.yesterday, far=w.today),
+            "due_on": days(w.today, w.program.start_date, far=w.today),
+            "client_id": uuids(uuid.uuid4()),
+            "rating_a1": RATING,
+            "rating_a2": OPTIONAL_RATING,
+        },
+        writes={
+            QuestionnaireResponse: May(create=of_pat),
+            PatientProfile: May(change=is_pat),
+        },
+        pages=lambda w: [reverse("patient-today"), reverse("patient-progress")],
+    ),
     "patient-settings": Endpoint(
         "pat",
         lambda w: {"reminder_time": TIMES, "remind_by_email": choice("on", ""), "timezone": TIMEZONES},  # noqa: E501
@@ -827,6 +863,41 @@ TABLE: dict[str, Endpoint] = {
     ),
     "therapist-prescription-remove": Endpoint(
         "alice", writes=prescription_writes(), pages=record_pages,
+    ),
+    "therapist-measure-add": Endpoint(
+        "alice",
+        lambda w: {
+            "questionnaire": choice("psfs", "groc", "koos-12"),
+            "at_start": choice("on", ""),
+            "every_days": number(1, 365, optional=True),
+            "at_discharge": choice("on", ""),
+            "activities": number(1, 5, optional=True),
+            "next": NEXT,
+        },
+        writes={ProgramMeasure: May(create=in_pat_programs, change=in_pat_programs)},
+        pages=record_pages,
+    ),
+    "therapist-measure-stop": Endpoint(
+        "alice", lambda w: {"next": NEXT},
+        writes={
+            ProgramMeasure: May(delete=in_pat_programs),
+            QuestionnaireResponse: May(change=of_pat),  # the answers stay, unlinked
+        },
+        pages=record_pages,
+    ),
+    "therapist-goal-add": Endpoint(
+        "alice",
+        lambda w: {
+            "activity_key": choice("a1", "a2"),
+            "target": number(0, 10),
+            "target_date": days(w.today + timedelta(days=30), far=w.today),
+            "next": NEXT,
+        },
+        writes={Goal: May(create=of_pat, change=of_pat)},
+        pages=lambda w: [*record_pages(w), reverse("therapist-report", args=[w.pat.pk])],
+    ),
+    "therapist-goal-remove": Endpoint(
+        "alice", lambda w: {"next": NEXT}, writes={Goal: May(delete=of_pat)}, pages=record_pages,
     ),
     "therapist-exercise-new": Endpoint(
         "alice", exercise_fields,
@@ -1031,6 +1102,11 @@ URL_IDS: dict[str, Callable[[World], SearchStrategy[dict[str, Any]]]] = {
         "therapist_id", w.bob.pk, w.alice.pk, w.charlie.pk, w.pat.user_id
     ),
     "therapist-deletion-confirm": deletion_in_url,
+    "patient-questionnaire": lambda w: in_url("measure_id", w.measure.pk, w.oscar_measure.pk),
+    "therapist-measure-add": lambda w: in_url("program_id", w.program.pk, w.oscar_rx.program_id),
+    "therapist-measure-stop": lambda w: in_url("measure_id", w.measure.pk, w.oscar_measure.pk),
+    "therapist-goal-add": pat_in_url,
+    "therapist-goal-remove": lambda w: in_url("goal_id", w.goal.pk, w.oscar_goal.pk),
     "therapist-deletion-decline": deletion_in_url,
     "therapist-import-run": lambda w: staging_in_url(w),
     "therapist-import-cancel": lambda w: staging_in_url(w),
@@ -1225,6 +1301,7 @@ WATCHED: list[type[models.Model]] = [
     DailyCheckin, TherapistNote, Flag, FlagEvent, Exercise, ExerciseMedia, ProgramTemplate,
     ProgramTemplateItem, PushSubscription, Notification, DeletionRequest,
     TOTPDevice, StaticDevice, StaticToken, LegacyRecoveryCode, ImportStaging,
+    Questionnaire, ProgramMeasure, QuestionnaireResponse, Goal,
 ]  # fmt: skip
 # Changed by every login, including the one each example makes for its persona.
 # The plan revision is the database's own bookkeeping of plan changes (triggers; see

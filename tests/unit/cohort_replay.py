@@ -45,6 +45,7 @@ from tracker.trends import (
     DailyCheckin,
     FlagActionKind,
     FlagKind,
+    FunctionScore,
     OpenFlag,
     PatientWindow,
     ResolvedFlag,
@@ -86,6 +87,8 @@ class PatientHistory:
     checkins: list[DailyCheckin] = field(default_factory=list)
     sessions: list[SessionPain] = field(default_factory=list)
     done_by_date: Counter[date] = field(default_factory=Counter)
+    # Outcome measure scores (the cohort files have none; a test may add them).
+    function_scores: list[FunctionScore] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ def window_for(patient: PatientHistory, as_of: date, lookback_days: int) -> Pati
         adherence=adherence,
         last_activity=max(activity, default=None),
         program_start=patient.program_start,
+        function_scores=patient.function_scores,
     )
 
 

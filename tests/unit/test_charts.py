@@ -99,3 +99,29 @@ def test_the_calendar_counts_days_with_everything_done_and_never_says_adherence(
 
 def test_an_empty_calendar_says_so():
     assert "No exercises were due" in adherence_calendar([])
+
+
+def test_a_0_to_100_axis_makes_room_for_its_three_digit_numbers():
+    from datetime import date
+
+    from tracker.charts import LEFT, line_chart_data
+
+    points = [(date(2026, 1, 1), 50.0), (date(2026, 1, 15), 75.0)]
+    wide = line_chart_data(points, y_min=0, y_max=100, label="Summary impact")
+    narrow = line_chart_data(points, y_min=0, y_max=10, label="Pain")
+    assert (narrow.left, narrow.tick_x) == (LEFT, LEFT - 6)
+    assert wide.left == LEFT + 10 and wide.tick_x == LEFT + 4
+    assert float(wide.dots[0].x) == LEFT + 10
+
+
+def test_a_baseline_is_drawn_dashed_and_said_in_the_caption():
+    from datetime import date
+
+    from tracker.charts import line_chart, line_chart_data
+
+    points = [(date(2026, 1, 1), 3.0), (date(2026, 1, 15), 5.0)]
+    chart = line_chart_data(points, y_min=0, y_max=10, label="Activities", baseline=3.0)
+    assert chart.baseline_y == chart.dots[0].y
+    assert chart.summary.endswith("Baseline 3 (dashed line).")
+    assert "stroke-dasharray" in line_chart(points, y_min=0, y_max=10, label="A", baseline=3.0)
+    assert "stroke-dasharray" not in line_chart(points, y_min=0, y_max=10, label="A")

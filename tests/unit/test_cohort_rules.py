@@ -8,6 +8,7 @@ times more from day to day.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date, timedelta
 
@@ -110,3 +111,63 @@ def test_red_lights_are_reported_apart_and_leave_the_trend_score_unchanged(score
     assert (score.detected, score.delays, score.false_alarms, score.false_alarms_by_kind) == (
         without.detected, without.delays, without.false_alarms, without.false_alarms_by_kind,
     )  # fmt: skip
+
+
+def _psfs(day: date, score: float) -> cohort_replay.FunctionScore:
+    return cohort_replay.FunctionScore(day, "psfs", "Everyday activities", score, None, True)
+
+
+def test_function_worsening_fires_and_resolves_in_the_replay():
+    """A steady patient of the sample cohort answers the patient-specific scale every two
+    weeks: 4.0, 6.0 (their best), then 3.7 (2.3 below the best), then 5.0 again."""
+    patients = cohort_replay.load_cohort(cohort_dir())
+    truth = json.loads((cohort_dir() / "truth.json").read_text())
+    steady = next(p for email, p in patients.items() if truth.get(email, {}).get("expect") == [])
+    start = cohort_replay.REPLAY_FROM
+    answers = [(0, 4.0), (14, 6.0), (28, 3.7), (42, 5.0)]
+    steady.function_scores = [_psfs(start + timedelta(days=d), s) for d, s in answers]
+    events = [
+        e for e in cohort_replay.replay_patient(steady, Thresholds())
+        if e.kind is FlagKind.FUNCTION_WORSENING
+    ]  # fmt: skip
+    assert [(e.status, e.on, e.severity) for e in events] == [
+        ("open", start + timedelta(days=28), Severity.MEDIUM),
+        ("resolved", start + timedelta(days=42), Severity.MEDIUM),
+    ]
+    assert events[0].summary == (
+        "Everyday activities 3.7 on 29 Aug, down 2.3 from their best of 6.0 (15 Aug); "
+        "baseline 4.0; a fall of 2.0 or more counts as worse."
+    )
+
+
+def test_function_worsening_needs_the_full_drop_and_reads_no_later_answer():
+    from tracker.trends import PatientWindow, function_worsening
+
+    day = date(2026, 9, 1)
+    scores = [_psfs(day, 5.0), _psfs(day + timedelta(days=14), 3.1)]
+    window = PatientWindow(day + timedelta(days=14), [], [], [], None, None, scores)
+    assert function_worsening(window, Thresholds()) is None  # 1.9 down: within noise
+    worse = scores[:1] + [_psfs(day + timedelta(days=14), 1.0)]
+    found = function_worsening(
+        PatientWindow(day + timedelta(days=14), [], [], [], None, None, worse), Thresholds()
+    )
+    assert found is not None and found.severity is Severity.HIGH  # 4 points: twice the MDC
+    assert found.evidence["values"]["worse_by"] == 4.0
+    # Judged on the day before the bad answer, the rule does not see it.
+    earlier = PatientWindow(day + timedelta(days=13), [], [], [], None, None, worse)
+    assert function_worsening(earlier, Thresholds()) is None
+    # A loaded measure is judged by its own minimal important change, on 0–100.
+    koos = [
+        cohort_replay.FunctionScore(day, "koos-12", "KOOS-12", 60.0, 10.0, True),
+        cohort_replay.FunctionScore(
+            day + timedelta(days=28), "koos-12", "KOOS-12", 49.0, 10.0, True
+        ),
+    ]
+    found = function_worsening(
+        PatientWindow(day + timedelta(days=28), [], [], [], None, None, koos), Thresholds()
+    )
+    assert (
+        found is not None
+        and "KOOS-12 49.0" in found.summary
+        and "baseline of 60.0" in found.summary
+    )

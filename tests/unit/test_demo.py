@@ -66,3 +66,22 @@ def test_it_gives_demo_patients_eight_weeks_of_believable_history():
     mean = lambda rows, f: sum(getattr(r, f) for r in rows) / len(rows)  # noqa: E731
     assert mean(recent, "pain") > mean(early, "pain") + 2
     assert mean(recent, "sleep_quality") < mean(early, "sleep_quality") - 2
+
+
+def test_demo_patients_answer_the_psfs_every_two_weeks_with_todays_left_to_do():
+    from tracker.models import QuestionnaireResponse
+    from tracker.selectors.outcomes import due_measures, measure_histories
+    from tracker.services.outcomes import questionnaires_seed
+
+    library_seed()
+    questionnaires_seed()
+    demo_build()
+    answered = QuestionnaireResponse.objects.count()
+    demo_build()
+    assert QuestionnaireResponse.objects.count() == answered
+
+    alex = PatientProfile.objects.get(user__email="patient@rehabit.test")
+    psfs = measure_histories(alex)[0]
+    assert [r.occasion for r in psfs.responses] == ["start", "repeat", "repeat", "repeat"]
+    assert psfs.primary.change is not None and psfs.primary.change.direction == "better"
+    assert [d.questionnaire.slug for d in due_measures(alex, alex.local_today())] == ["psfs"]

@@ -343,3 +343,39 @@ def test_media_rules_hold_in_the_database(clinic):
     rejected(lambda: media_row(exercise, order=1, kind="video"))  # a video has a length
     rejected(lambda: media_row(exercise, order=1, duration_seconds=Decimal("3")))
     media_row(exercise, order=1, kind="video", thumbnail="", duration_seconds=Decimal("3"))
+
+
+def test_outcome_measures_hold_their_ranges_and_answer_each_occasion_once(pat, alice, pat_program):
+    from tests.outcomes import answer_psfs, schedule
+    from tracker.models import Goal, ProgramMeasure, QuestionnaireResponse
+
+    measure = schedule(pat_program, "psfs")
+    q = measure.questionnaire
+    for bad in ({"every_days": 0}, {"every_days": 366}, {"activities": 6}, {"activities": 0},
+                {"at_start": False, "every_days": None, "at_discharge": False}):  # fmt: skip
+        rejected(lambda bad=bad: ProgramMeasure.objects.filter(pk=measure.pk).update(**bad))
+    day = pat_program.start_date
+    first = answer_psfs(pat, measure, day, [3], due_on=day, occasion="start")
+
+    def response(**overrides):
+        values = {"clinic": pat.clinic, "patient": pat, "questionnaire": q,
+                  "questionnaire_slug": "psfs", "local_date": day, "due_on": day,
+                  "occasion": "repeat", "answers": {"a1": 4}, "scores": {"mean": 4.0}}  # fmt: skip
+        return QuestionnaireResponse.objects.create(**{**values, **overrides})
+
+    rejected(lambda: response())  # the same occasion again, from another phone
+    rejected(lambda: response(due_on=day + timedelta(days=1), client_id=first.client_id))
+    rejected(lambda: response(due_on=day + timedelta(days=1), occasion="later"))
+    rejected(lambda: response(due_on=day + timedelta(days=1)))  # answered before it was due
+    response(due_on=day + timedelta(days=1), local_date=day + timedelta(days=1))
+
+    def goal(**overrides):
+        values = {"clinic": pat.clinic, "patient": pat, "set_by": alice, "activity_key": "a1",
+                  "activity": "Climb stairs", "baseline": 3, "target": 7,
+                  "target_date": day + timedelta(days=30)}  # fmt: skip
+        return Goal.objects.create(**{**values, **overrides})
+
+    rejected(lambda: goal(target=3))
+    rejected(lambda: goal(target=11))
+    goal()
+    rejected(lambda: goal(target=8))  # one goal per activity

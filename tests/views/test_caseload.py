@@ -201,3 +201,26 @@ def test_clinic_admins_see_how_many_patients_asked_for_deletion(client, alice, b
     page = login(client, alice).get(URL).content.decode()
     assert "2 patients have asked for their data to be deleted." in page
     assert 'id="deletion-requests-waiting"' not in login(client, bob).get(URL).content.decode()
+
+
+def test_the_function_column_shows_the_latest_score_and_change_in_bounded_queries(
+    client, clinic, alice
+):
+    from tests.outcomes import answer_psfs, schedule
+
+    login(client, alice)
+    counts = []
+    for added, prefix in ((3, "a-"), (20, "b-")):
+        patients = caseload_of(clinic, alice, added, history_days=3, prefix=prefix)
+        for patient in patients:
+            program = patient.programs.get()
+            measure = schedule(program, "psfs")
+            start = program.start_date
+            answer_psfs(patient, measure, start, [2, 4], due_on=start, occasion="start")
+            answer_psfs(patient, measure, patient.local_today(), [5, 5])
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(URL).content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    # Mean 3.0 → 5.0: +2, the PSFS's minimal detectable change.
+    assert "5.0" in html and "+2.0" in html and "better, beyond the MDC" in html

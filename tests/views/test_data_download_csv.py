@@ -20,6 +20,7 @@ LOGS = [
     "programs.csv",
     "flags.csv",
     "adherence.csv",
+    "outcome_measures.csv",
 ]
 RECORD = [
     "notes_by_your_care_team.csv",
@@ -141,6 +142,34 @@ def test_every_part_of_the_one_file_download_has_its_table(as_pat, pat, record):
     parts = set(as_pat.get(reverse("patient-data-json")).json()) - {"about"}
     files = {row["file"] for row in tables(as_pat.get(URL))["contents.csv"]}
     named = {"care": "account.csv", "notifications": "reminders_sent.csv",
-             "push_subscriptions": "phones_for_reminders.csv"}  # fmt: skip
+             "push_subscriptions": "phones_for_reminders.csv",
+             "goals": "outcome_measures.csv"}  # fmt: skip
     assert {named.get(part, f"{part}.csv") for part in parts} <= files
     assert all(row["what_it_holds"] for row in tables(as_pat.get(URL))["contents.csv"])
+
+
+def test_questionnaire_answers_scores_and_goals_are_in_the_download(
+    as_pat, pat, pat_program, alice
+):
+    from datetime import timedelta
+
+    from tests.outcomes import answer_psfs, schedule
+    from tracker.services.outcomes import goal_set
+
+    measure = schedule(pat_program, "psfs")
+    start = pat_program.start_date
+    answer_psfs(pat, measure, start, [2, 5], due_on=start, occasion="start")
+    goal_set(patient=pat, therapist=alice, activity_key="a1", activity="Climb stairs",
+             baseline=2, target=7, target_date=pat.local_today() + timedelta(days=30))  # fmt: skip
+    rows = tables(as_pat.get(URL))["outcome_measures.csv"]
+    answers = [(r["record"], r["key"], r["label"], r["value"]) for r in rows]
+    assert ("answer", "a1", "Climb stairs", "2") in answers
+    assert ("score", "mean", "Activities (mean, 0–10)", "3.5") in answers
+    assert ("goal", "a1", "Climb stairs", "7") in answers
+    data = as_pat.get(reverse("patient-data-json")).json()
+    assert data["outcome_measures"][0]["scores"] == {"mean": 3.5}
+    assert data["outcome_measures"][0]["activities"] == {
+        "a1": "Climb stairs",
+        "a2": "Kneel in the garden",
+    }
+    assert data["goals"][0]["target"] == 7

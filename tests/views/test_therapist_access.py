@@ -8,6 +8,7 @@ therapists too.
 
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, reverse
@@ -15,11 +16,13 @@ from django.urls import URLPattern, reverse
 from accounts import urls as accounts_urls
 from tests.conftest import login
 from tests.media import picture
+from tests.outcomes import schedule
 from tests.workspace import give_program, make_flag
 from tracker.models import Exercise
 from tracker.services.data_rights import deletion_request_create
 from tracker.services.exercise_media import MediaUpload, exercise_media_add
 from tracker.services.import_staging import import_staging_create
+from tracker.services.outcomes import goal_set
 from workspace import urls as workspace_urls
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +71,14 @@ def objects(pat, alice, bob, media_root):
         clinic=pat.clinic, slug="clinic-move", name="Clinic move", category="strength",
         body_region="knee", steps=["Move."], default_reps=5,
     )  # fmt: skip
+    measure = schedule(program, "psfs")
+    goal = goal_set(
+        patient=pat, therapist=alice, activity_key="a1", activity="Climb stairs", baseline=3,
+        target=7, target_date=pat.local_today() + timedelta(days=30),
+    )  # fmt: skip
     return {
+        "measure_id": measure.pk,
+        "goal_id": goal.pk,
         "patient_id": pat.pk,
         "program_id": program.pk,
         "prescription_id": program.prescriptions.first().pk,

@@ -5,6 +5,7 @@ from .library import Exercise, ProgramTemplate, ProgramTemplateItem, Side
 from .logbook import DailyCheckin, ExerciseLog, Session, Symptom
 from .media import ExerciseMedia, MediaKind
 from .operations import AuditEvent, DeletionRequest, Notification, PushSubscription, WorkerHeartbeat
+from .outcomes import Goal, ProgramMeasure, Questionnaire, QuestionnaireResponse
 from .people import Clinic, PatientProfile, TherapistNote, User
 from .programs import PrescribedExercise, Program
 from .two_factor import LegacyRecoveryCode
@@ -24,15 +25,19 @@ __all__ = [
     "FlagEvent",
     "FlagKind",
     "ImportStaging",
+    "Goal",
     "LegacyRecoveryCode",
     "MediaKind",
     "Notification",
     "PatientProfile",
     "PrescribedExercise",
+    "ProgramMeasure",
     "Program",
     "ProgramTemplate",
     "ProgramTemplateItem",
     "PushSubscription",
+    "Questionnaire",
+    "QuestionnaireResponse",
     "Session",
     "Severity",
     "Side",

@@ -17,6 +17,7 @@ class FlagKind(models.TextChoices):
     ADHERENCE_DROP = "adherence_drop", _("Adherence drop")
     GONE_QUIET = "gone_quiet", _("Gone quiet")
     RED_LIGHT = "red_light", _("Red light after a session")
+    FUNCTION_WORSENING = "function_worsening", _("Function worsening")
 
 
 class Severity(models.TextChoices):

@@ -37,6 +37,7 @@ from tracker.access import patients_visible_to
 from tracker.models import DailyCheckin, Flag, FlagKind, PatientProfile, Program, Session, User
 from tracker.models.flags import SEVERITY_RANK, Severity
 from tracker.selectors.adherence import AdherenceFigures, adherence_windows
+from tracker.selectors.outcomes import FunctionSummary, function_summaries
 
 OPEN_STATUSES = (Flag.Status.OPEN, Flag.Status.ACKNOWLEDGED)
 # No check-in and no session for this many days counts as gone quiet (the low threshold of
@@ -74,6 +75,8 @@ class CaseloadRow:
     pain_baseline: float | None = None
     last_activity: date | None = None
     open_flags: list[Flag] = field(default_factory=list)
+    # The latest score of the patient's preferred outcome measure, with its change.
+    function: FunctionSummary | None = None
 
     @property
     def adherence_7d(self) -> float | None:
@@ -276,11 +279,12 @@ def pain_means(patients: Sequence[PatientProfile]) -> dict[int, tuple[float | No
 
 
 def caseload_rows(patients: Sequence[PatientProfile]) -> list[CaseloadRow]:
-    """The figures of each patient's row, in four queries for the whole list."""
+    """The figures of each patient's row, in six queries for the whole list."""
     patients = list(patients)
     ids = [p.pk for p in patients]
     adherence = adherence_windows(patients)
     pain = pain_means(patients)
+    function = function_summaries(ids)
     flags: dict[int, list[Flag]] = defaultdict(list)
     for flag in Flag.objects.filter(patient_id__in=ids, status__in=OPEN_STATUSES):
         flags[flag.patient_id].append(flag)
@@ -297,6 +301,7 @@ def caseload_rows(patients: Sequence[PatientProfile]) -> list[CaseloadRow]:
                 pain_baseline=pain_baseline,
                 last_activity=getattr(p, "last_activity", None),
                 open_flags=sorted(flags[p.pk], key=lambda f: -f.severity_rank),
+                function=function.get(p.pk),
             )
         )
     return rows

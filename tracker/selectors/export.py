@@ -22,6 +22,7 @@ from tracker.models import (
     DailyCheckin,
     ExerciseLog,
     Flag,
+    Goal,
     PatientProfile,
     PrescribedExercise,
     Program,
@@ -29,6 +30,7 @@ from tracker.models import (
     User,
 )
 from tracker.selectors.adherence import adherence_history
+from tracker.selectors.outcomes import responses_for_export
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection):
 # such cells get a leading apostrophe, which spreadsheets show as plain text.
@@ -393,6 +395,65 @@ def field_rows(record: Mapping[str, Any]) -> Iterator[list[str]]:
             yield safe_row(name, value)
 
 
+OUTCOME_HEADER = [
+    "record",
+    "questionnaire",
+    "version",
+    "date",
+    "due_on",
+    "occasion",
+    "key",
+    "label",
+    "value",
+    "note",
+]
+
+
+def outcome_rows(patient: PatientProfile) -> Iterator[list[str]]:
+    """Every questionnaire answer and score, and every goal: one row per value.
+
+    ``record`` says which: ``answer`` (an item or activity, with the patient's name for an
+    activity), ``score`` (as stored with the response; ``note`` names imputed items), or
+    ``goal`` (value = the target, note = the baseline and the date).
+    """
+    yield OUTCOME_HEADER
+    for r in responses_for_export(patient):
+        q = r.questionnaire
+        common = [q.slug, q.version, r.local_date.isoformat(), r.due_on.isoformat(), r.occasion]
+        for key, value in r.answers.items():
+            label = r.activities.get(key, "")
+            yield safe_row("answer", *common, key, label, "" if value is None else value, "")
+        imputed = ", ".join(r.imputed)
+        spec_labels = _score_labels(q)
+        for key, value in r.scores.items():
+            yield safe_row(
+                "score",
+                *common,
+                key,
+                spec_labels.get(key, key),
+                "" if value is None else f"{value:.1f}",
+                f"imputed: {imputed}" if imputed else "",
+            )
+    for goal in Goal.objects.filter(patient=patient).order_by("target_date", "id"):
+        yield safe_row(
+            "goal",
+            goal.questionnaire_slug,
+            "",
+            goal.created_at.date().isoformat(),
+            "",
+            "",
+            goal.activity_key,
+            goal.activity,
+            goal.target,
+            f"baseline {goal.baseline}, by {goal.target_date.isoformat()}",
+        )
+
+
+def _score_labels(questionnaire: Any) -> dict[str, str]:
+    spec = questionnaire.spec
+    return {key: spec.score_label(key) for key in spec.score_keys()}
+
+
 def patient_record_tables(data: Mapping[str, Any]) -> dict[str, Iterator[list[str]]]:
     """Account, care team notes, reminders sent, phones, the audit trail and deletion
     requests from the patient's whole record (``patient_data``), one table each."""
@@ -423,6 +484,7 @@ def contents_rows(names: Iterable[str]) -> Iterator[list[str]]:
         "phones_for_reminders.csv": _("The phones that get your reminders as notifications."),
         "audit_trail.csv": _("Who opened or changed your record, and when."),
         "deletion_requests.csv": _("Your requests to delete your data, and the answers."),
+        "outcome_measures.csv": _("Your answers to questionnaires, their scores, and your goals."),
     }
     yield ["file", "what_it_holds"]
     for name in names:

@@ -35,6 +35,7 @@ from tracker.models import (
 from tracker.models.operations import AUDIT_ACTIONS
 from tracker.selectors.adherence import adherence_history
 from tracker.selectors.export import programs_with_versions
+from tracker.selectors.outcomes import response_as_dict, responses_for_export
 
 FORMAT_VERSION = 1
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -347,6 +348,17 @@ def patient_data(patient: PatientProfile) -> dict[str, Any]:
         "checkins": _checkins(patient),
         "adherence": _adherence(patient),
         "flags": _flags(patient),
+        "outcome_measures": [response_as_dict(r) for r in responses_for_export(patient)],
+        "goals": [
+            {
+                "activity": g.activity,
+                "baseline": g.baseline,
+                "target": g.target,
+                "by": iso(g.target_date),
+                "set_at": iso(g.created_at),
+            }
+            for g in patient.goals.order_by("target_date", "id")
+        ],
         "notes_by_your_care_team": _care_team_notes(patient),
         "notifications": _notifications(user),
         "push_subscriptions": _push_subscriptions(user),

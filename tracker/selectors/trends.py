@@ -19,7 +19,14 @@ from django.db.models import FloatField, Max, Min
 from django.db.models.functions import Cast
 
 from tracker import trends
-from tracker.models import Clinic, DailyCheckin, Program, Session
+from tracker.models import (
+    Clinic,
+    DailyCheckin,
+    Program,
+    Questionnaire,
+    QuestionnaireResponse,
+    Session,
+)
 from tracker.selectors.adherence import adherence_series
 
 
@@ -94,6 +101,7 @@ def patient_windows(
         .annotate(first=Min("start_date"))
         .values_list("patient_id", "first")
     )
+    scores = function_scores(ids, end)
     return {
         pid: trends.PatientWindow(
             as_of=end,
@@ -102,9 +110,45 @@ def patient_windows(
             adherence=adherence[pid],
             last_activity=last_activity.get(pid),
             program_start=program_start.get(pid),
+            function_scores=scores.get(pid, ()),
         )
         for pid in ids
     }
+
+
+def function_scores(ids: list[int], end: date) -> dict[int, list[trends.FunctionScore]]:
+    """Each patient's outcome scores up to ``end``, their whole history (the baseline may be
+    months old, and there are a few a month): one query, and one for the definitions they
+    were answered on."""
+    rows = list(
+        QuestionnaireResponse.objects.filter(
+            patient_id__in=ids, local_date__lte=end, primary_score__isnull=False
+        )
+        .order_by("patient_id", "local_date", "id")
+        .values_list("patient_id", "local_date", "questionnaire_id", "primary_score")
+    )
+    if not rows:
+        return {}
+    versions = Questionnaire.objects.in_bulk({qid for _p, _d, qid, _s in rows})
+    judged: dict[int, tuple[str, str, float | None, bool] | None] = {}
+    for qid, questionnaire in versions.items():
+        spec = questionnaire.spec
+        _mdc, mic, higher = spec.thresholds(spec.primary)
+        if questionnaire.slug == "psfs":
+            judged[qid] = (questionnaire.slug, questionnaire.title, None, higher)
+        elif mic is not None:
+            judged[qid] = (questionnaire.slug, questionnaire.title, mic, higher)
+        else:
+            judged[qid] = None  # no minimal important change: nothing to judge it by
+    found: dict[int, list[trends.FunctionScore]] = {}
+    for pid, day, qid, value in rows:
+        about = judged[qid]
+        if about is not None:
+            slug, title, worse_by, higher = about
+            found.setdefault(pid, []).append(
+                trends.FunctionScore(day, slug, title, value, worse_by, higher)
+            )
+    return found
 
 
 def _checkin_columns(ids: list[int], start: date, end: date) -> dict[int, trends.CheckinColumns]:

@@ -17,7 +17,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.models import Clinic, DailyCheckin, PatientProfile, ProgramTemplate, User
+from tracker.models import (
+    Clinic,
+    DailyCheckin,
+    PatientProfile,
+    ProgramMeasure,
+    ProgramTemplate,
+    User,
+)
+from tracker.outcomes.schedule import occasions
 from tracker.selectors.plan import plan_for_day
 from tracker.services.logbook import (
     CheckinValues,
@@ -27,6 +35,7 @@ from tracker.services.logbook import (
     session_finish,
     session_start,
 )
+from tracker.services.outcomes import current_questionnaire, response_record
 from tracker.services.prescribing import program_create
 
 DEMO_CLINIC = "Demo Clinic"
@@ -274,4 +283,42 @@ def demo_build(*, today: date | None = None) -> dict[str, int]:
                 continue
             if _fill_day(profile, day, spec.trajectory(offset)):
                 added["days"] += 1
+        _function_answers(profile, spec, local_today)
     return added
+
+
+DEMO_ACTIVITIES = {"a1": "Climb the stairs", "a2": "Kneel in the garden", "a3": "Walk 30 minutes"}
+
+
+def _function_answers(profile: PatientProfile, spec: DemoPatient, local_today: date) -> None:
+    """The PSFS every 14 days from the program's start, answered up to yesterday; the one
+    due today is left for the patient (a card on Today). Nothing without the built-ins."""
+    psfs = current_questionnaire("psfs")
+    program = profile.programs.order_by("start_date").first()
+    if psfs is None or program is None:
+        return
+    measure, _ = ProgramMeasure.objects.get_or_create(
+        program=program, questionnaire__slug="psfs", defaults={"questionnaire": psfs}
+    )
+    for due in occasions(
+        program.start_date, at_start=True, every_days=14, discharge_on=None, until=local_today
+    ):
+        if due.due_on >= local_today:
+            continue
+        offset = (due.due_on - program.start_date).days
+        rng = random.Random(f"psfs:{spec.email}:{due.due_on.isoformat()}")
+        # Everyday function mirrors pain: easier activities as pain settles.
+        centre = 10 - spec.trajectory(offset).pain * 1.1
+        answers = {key: _rating(rng, centre + shift, 0.7) for key, shift in
+                   zip(DEMO_ACTIVITIES, (-1.0, -0.5, 0.5), strict=True)}  # fmt: skip
+        response_record(
+            patient=profile,
+            questionnaire=psfs,
+            measure=measure,
+            client_id=uuid.uuid5(DEMO_NAMESPACE, f"psfs:{spec.email}:{due.due_on.isoformat()}"),
+            local_date=due.due_on,
+            due_on=due.due_on,
+            occasion=due.occasion.value,
+            answers=answers,
+            activities=dict(DEMO_ACTIVITIES),
+        )

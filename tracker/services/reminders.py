@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tracker.models import DailyCheckin, Notification, PatientProfile, Session
 from tracker.notify import Message, TransientError, transport_for
+from tracker.selectors.outcomes import due_measures
 from tracker.services.branding import clinic_email_look
 from tracker.services.notifications import (
     OPEN,
@@ -128,11 +129,20 @@ def reminders_schedule_missing(*, limit: int = CLAIM_BATCH) -> int:
     return len(patients)
 
 
-def reminder_message(patient: PatientProfile) -> Message:
-    """Reminder text carries no health data: anyone may glance at a phone's lock screen."""
+def reminder_message(patient: PatientProfile, *, questions: bool = False) -> Message:
+    """Reminder text carries no health data: anyone may glance at a phone's lock screen.
+
+    With ``questions`` it also says a questionnaire is waiting (never which one: its name
+    can say what the patient is treated for): still the day's one reminder.
+    """
     url = f"{settings.REHABIT_SITE_URL}/today/"
     look, images = clinic_email_look(patient.clinic)
-    context = {"name": patient.user.display_name, "url": url, **look}
+    context = {"name": patient.user.display_name, "url": url, "questions": questions, **look}
+    push_body = (
+        _("Whenever suits you today: your exercises, a quick check-in and a few questions.")
+        if questions
+        else _("Whenever suits you today: your exercises and a quick check-in.")
+    )
     return Message(
         subject=_("A gentle nudge for today's exercises"),
         text=render_to_string("emails/reminder.txt", context),
@@ -140,7 +150,7 @@ def reminder_message(patient: PatientProfile) -> Message:
         inline_images=images,
         url=url,
         tag="reminder",
-        extra={"push_body": _("Whenever suits you today: your exercises and a quick check-in.")},
+        extra={"push_body": push_body},
     )
 
 
@@ -185,7 +195,9 @@ def reminder_send(
     if patient is None or not patient.user.is_active:
         notifications_skip(ids=owed.values_list("pk", flat=True), reason="inactive")
         return []
-    if _logged_on(patient, local_date):
+    # A questionnaire waiting keeps the reminder owed even on a day already logged.
+    questions = bool(due_measures(patient, local_date))
+    if not questions and _logged_on(patient, local_date):
         notifications_skip(ids=owed.values_list("pk", flat=True), reason=LOGGED)
         return []
     channels = reminder_channels(patient)
@@ -211,7 +223,7 @@ def reminder_send(
     notifications_skip(ids=late, reason=TOO_LATE)
     turned_off = [r.pk for r in rows if r.channel not in channels and r.pk not in late]
     notifications_skip(ids=turned_off, reason="channel turned off")
-    message = reminder_message(patient)
+    message = reminder_message(patient, questions=questions)
     sent = []
     failure: TransientError | None = None
     for notification in rows:

@@ -12,7 +12,7 @@ PRODUCT.md; every number lives in ``Thresholds`` so a clinic can tune it.
 - ``shifts``: a measure's weekly mean against its baseline, and ``day_to_day_scatter``, how
   far the patient's own ratings usually stray, against which every change is weighed;
 - one module per rule family: ``pain``, ``sleep_stress``, ``adherence``, ``quiet``,
-  ``red_light``;
+  ``red_light``, ``function`` (outcome measures);
 - ``rules``: ``evaluate``, every rule for one day;
 - ``lifecycle``: ``reconcile``, findings to flag actions.
 
@@ -21,6 +21,7 @@ Every public name is importable from ``tracker.trends`` itself.
 
 from tracker.trends.adherence import adherence_drop, adherence_pct
 from tracker.trends.findings import Finding, FlagKind, Severity
+from tracker.trends.function import function_worsening
 from tracker.trends.lifecycle import FlagAction, FlagActionKind, OpenFlag, ResolvedFlag, reconcile
 from tracker.trends.pain import not_settling, pain_rising, pain_spike
 from tracker.trends.quiet import gone_quiet
@@ -47,6 +48,7 @@ from tracker.trends.window import (
     CheckinColumns,
     DailyCheckin,
     DatedColumns,
+    FunctionScore,
     PatientWindow,
     SessionColumns,
     SessionPain,
@@ -70,6 +72,7 @@ __all__ = [
     "FlagAction",
     "FlagActionKind",
     "FlagKind",
+    "FunctionScore",
     "OpenFlag",
     "OverrideProblem",
     "PatientWindow",
@@ -83,6 +86,7 @@ __all__ = [
     "day_to_day_scatter",
     "decode_overrides",
     "evaluate",
+    "function_worsening",
     "gone_quiet",
     "not_settling",
     "override_problems",

@@ -21,6 +21,7 @@ class FlagKind(StrEnum):
     ADHERENCE_DROP = "adherence_drop"
     GONE_QUIET = "gone_quiet"
     RED_LIGHT = "red_light"
+    FUNCTION_WORSENING = "function_worsening"
 
 
 class Severity(StrEnum):

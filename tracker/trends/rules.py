@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from tracker.trends.adherence import adherence_drop
 from tracker.trends.findings import Finding, FlagKind
+from tracker.trends.function import function_worsening
 from tracker.trends.pain import not_settling, pain_rising, pain_spike
 from tracker.trends.quiet import gone_quiet
 from tracker.trends.red_light import red_light
@@ -23,6 +24,7 @@ RULES: tuple[Callable[[PatientWindow, Thresholds], Finding | None], ...] = (
     adherence_drop,
     gone_quiet,
     red_light,
+    function_worsening,
 )
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(FlagKind)}

@@ -119,6 +119,11 @@ class Thresholds:
     red_light_from: int = 6
     red_light_days: int = 7
 
+    # Function worsening: the patient-specific scale's mean (0–10) this far below the
+    # patient's baseline or best, its minimal detectable change (Stratford 1995). Any other
+    # scored measure uses the minimal important change its definition gives.
+    function_drop_points: float = 2.0
+
     # Flag lifecycle: a resolved kind does not reopen for this many days unless worse.
     reopen_cooldown_days: int = 7
 
@@ -233,6 +238,7 @@ ALLOWED: Mapping[str, Allowed] = {
     "quiet_high_days": _WINDOW,
     "quiet_usual_chance": Allowed(0, 1),  # a probability
     "red_light_days": _WINDOW,
+    "function_drop_points": _POINTS,
     "reopen_cooldown_days": _WAIT,
 }
 

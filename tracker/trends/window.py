@@ -33,6 +33,19 @@ class SessionPain(NamedTuple):
     pain_after: int | None
 
 
+class FunctionScore(NamedTuple):
+    """One answered outcome measure's primary score, with what the rule compares it by."""
+
+    date: date
+    measure: str  # the questionnaire's slug
+    title: str
+    score: float
+    # How far below the patient's baseline or best counts as worse: None uses the clinic's
+    # ``function_drop_points`` (the patient-specific scale), a measure's own MIC otherwise.
+    worse_by: float | None
+    higher_is_better: bool
+
+
 class AdherenceDay(NamedTuple):
     """Prescribed exercise occurrences due and done on one local date ("N days a week"
     exercises make fractions of a day's dose)."""
@@ -196,6 +209,8 @@ class PatientWindow:
     adherence: Sequence[AdherenceDay]
     last_activity: date | None
     program_start: date | None
+    # Outcome measure scores in date order, the whole history (a baseline may be months old).
+    function_scores: Sequence[FunctionScore] = ()
     # What the rules derive from the window and share (the check-ins by date): each rule
     # used to build it again, seven times per patient a night.
     derived: dict[object, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -220,6 +235,7 @@ class PatientWindow:
             adherence=self.adherence,
             last_activity=last,
             program_start=self.program_start,
+            function_scores=self.function_scores,
         )
 
 

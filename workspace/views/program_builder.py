@@ -29,7 +29,7 @@ from tracker.access import (
     templates_visible_to,
     therapist_required,
 )
-from tracker.models import Exercise, PatientProfile, PrescribedExercise, Program
+from tracker.models import Exercise, PatientProfile, PrescribedExercise, Program, ProgramMeasure
 from tracker.selectors.handout import program_handout
 from tracker.selectors.library import exercise_search
 from tracker.selectors.record import current_prescriptions, current_program
@@ -46,10 +46,12 @@ from tracker.services.program_builder import (
 from workspace.forms import (
     DosageForm,
     ExerciseSearchForm,
+    MeasureForm,
     PrescriptionVersionForm,
     ProgramDetailsForm,
     ProgramStartForm,
 )
+from workspace.views import outcomes
 from workspace.views.caseload import add_service_errors, partial_or_page, redirect_after_post
 
 TEMPLATE = "workspace/program.html"
@@ -123,6 +125,15 @@ def _start_form(
     )
 
 
+def builder_context(
+    request: HttpRequest,
+    patient: PatientProfile,
+    *,
+    measure_form: MeasureForm | None = None,
+) -> dict[str, Any]:
+    return _context(request, patient, measure_form=measure_form)
+
+
 def _context(
     request: HttpRequest,
     patient: PatientProfile,
@@ -130,6 +141,7 @@ def _context(
     start_form: ProgramStartForm | None = None,
     details_form: ProgramDetailsForm | None = None,
     rows: list | None = None,
+    measure_form: MeasureForm | None = None,
 ) -> dict[str, Any]:
     program = current_program(patient)
     search_form = ExerciseSearchForm(request.GET)
@@ -145,6 +157,10 @@ def _context(
         "today": patient.local_today(),
     }
     if program is not None:
+        context["measures"] = list(
+            ProgramMeasure.objects.filter(program=program).select_related("questionnaire")
+        )
+        context["measure_form"] = measure_form or outcomes.measure_form()
         context["details_form"] = details_form or ProgramDetailsForm(
             initial={
                 "title": program.title,

@@ -6,6 +6,7 @@ Every view of a record, and every export, is written to the audit trail.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -25,13 +26,15 @@ from tracker.selectors.export import (
     checkin_rows,
     csv_lines,
     export_filename,
+    outcome_rows,
     session_rows,
 )
 from tracker.selectors.record import DEFAULT_WINDOW, WINDOWS, PatientRecord, patient_record
 from tracker.services.audit import audit_record
 from tracker.services.invites import invite_expires_at
 from tracker.services.therapist_notes import note_add
-from workspace.forms import FlagActionForm, NoteForm
+from workspace.forms import FlagActionForm, GoalForm, NoteForm
+from workspace.views import outcomes
 from workspace.views.caseload import partial_or_page, redirect_after_post
 
 
@@ -78,8 +81,21 @@ def record(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient=patient,
         detail={"days": data.window_days},
     )
+    template = partial_or_page(request, "workspace/record.html", "window")
+    return render(request, template, record_context(request, patient, data=data))
+
+
+def record_context(
+    request: HttpRequest,
+    patient: PatientProfile,
+    *,
+    data: PatientRecord | None = None,
+    goal_form: GoalForm | None = None,
+) -> dict[str, Any]:
+    """Everything the whole record page shows; a goal form passed in keeps its errors."""
+    data = data or patient_record(patient, window_days=_window(request))
     expires_at = invite_expires_at(patient)
-    context = {
+    return {
         "patient": patient,
         "record": data,
         "charts": record_charts(data),
@@ -89,9 +105,8 @@ def record(request: HttpRequest, patient_id: int) -> HttpResponse:
         "invite_expires_at": expires_at,
         "invite_expired": expires_at is not None and expires_at < timezone.now(),
         "here": request.get_full_path(),
-    }
-    template = partial_or_page(request, "workspace/record.html", "window")
-    return render(request, template, context)
+        "goal_form": goal_form or outcomes.goal_form(patient),
+    } | outcomes.outcome_context(patient)
 
 
 @require_POST
@@ -152,6 +167,12 @@ def export_adherence(request: HttpRequest, patient_id: int) -> StreamingHttpResp
 
 @require_GET
 @therapist_required
+def export_outcomes(request: HttpRequest, patient_id: int) -> StreamingHttpResponse:
+    return _export(request, patient_id, "outcomes", outcome_rows)
+
+
+@require_GET
+@therapist_required
 def progress_report(request: HttpRequest, patient_id: int) -> HttpResponse:
     """A printable report: program, adherence, charts and flags of the chosen window."""
     patient = patient_for_therapist(request.user, patient_id)  # type: ignore[arg-type]
@@ -173,6 +194,7 @@ def progress_report(request: HttpRequest, patient_id: int) -> HttpResponse:
             "record": data,
             "charts": record_charts(data),
             "flags": flags_in_window,
+            **outcomes.outcome_context(patient),
             "windows": WINDOWS,
             "means": {
                 "pain": data.mean("pain", data.window_days),
