@@ -117,7 +117,7 @@ def test_a_picture_and_a_video_reach_the_patient_s_phone(
     expect(phone.get_by_role("heading", name="Wall sit", level=1)).to_be_visible()
     picture_img = phone.get_by_role("img", name=re.compile("knees bent to a right angle"))
     picture_img.scroll_into_view_if_needed()
-    loaded(phone, "img.exercise-picture")
+    loaded(phone, "img.media-picture")
     video = phone.locator("figure.media-video video")
     expect(video).to_have_count(1)
     assert video.evaluate("v => v.muted && v.loop && v.playsInline && v.controls")

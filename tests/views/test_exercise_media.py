@@ -347,7 +347,7 @@ def test_the_exercise_page_shows_the_picture_and_the_video_with_the_countdown(
     prescribed = pat.programs.get().prescriptions.get(exercise=wall_sit)
     html = login(client, pat.user).get(reverse("patient-exercise", args=[prescribed.pk]))
     html = html.content.decode()
-    img = re.search(r'<img class="exercise-picture"[^>]*>', html).group(0)
+    img = re.search(r'<img class="media-picture"[^>]*>', html).group(0)
     assert f'src="{patient_url(photo)}"' in img and 'alt="Back against the wall' in img
     video = re.search(r"<video [^>]*>", html).group(0)
     for attribute in ("muted", "loop", "playsinline", "controls", 'preload="none"'):
