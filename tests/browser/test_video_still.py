@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD
+from tests.media import mp4
 from tracker.models import Exercise, ExerciseMedia
 from tracker.services.prescribing import DosageSpec, prescription_add
 
@@ -124,11 +125,36 @@ def test_a_still_picture_chosen_by_hand_replaces_the_frame(
     page.get_by_label("Picture or video").set_input_files(clip)
     note = page.get_by_text("A still from the video will be its picture")
     expect(note).to_be_visible()
-    page.get_by_label("Still picture for a video (optional)").set_input_files(own)
+    poster_field = page.get_by_label("Still picture for a video (optional)")
+    poster_field.set_input_files(own)
     expect(note).to_be_hidden()
+    assert poster_field.evaluate("i => i.files[0].name") == "own.png"
     page.get_by_label("What it shows").fill("Lifting the hips")
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("Video added.")).to_be_visible()
     media = ExerciseMedia.objects.get(exercise=bridging)
     with media.poster.open("rb") as f, Image.open(f) as still:
         assert still.size == (320, 200)
+
+
+def test_a_video_the_browser_cannot_decode_is_sent_without_a_still(
+    laptop: Page, alice, bridging, media_root, tmp_path
+):
+    """A valid MP4 container whose samples are no real H.264: the server takes it as before;
+    the browser finds no frame and says nothing about it."""
+    odd = tmp_path / "odd.mp4"
+    odd.write_bytes(mp4(12, mdat_bytes=20_000))
+    page = laptop
+    log_in(page, alice.email, PASSWORD)
+    expect(page.get_by_role("heading", name="Caseload")).to_be_visible()
+    page.goto(f"/clinic/library/{bridging.pk}/edit/")
+    page.get_by_label("Picture or video").set_input_files(odd)
+    expect(page.locator("[data-video-still]")).to_have_attribute("data-state", "none")
+    expect(page.get_by_text("A still from the video will be its picture")).to_be_hidden()
+    poster_field = page.get_by_label("Still picture for a video (optional)")
+    assert poster_field.evaluate("i => i.files.length") == 0
+    page.get_by_label("What it shows").fill("Lifting the hips")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("Video added.")).to_be_visible()
+    media = ExerciseMedia.objects.get(exercise=bridging)
+    assert not media.poster and not media.thumbnail

@@ -141,6 +141,7 @@ function clearTakenStill(poster, preview) {
     delete poster.dataset.fromVideo;
   }
   preview.hidden = true;
+  delete preview.dataset.state;
   preview.querySelector("[data-video-still-frame]").replaceChildren();
 }
 
@@ -151,10 +152,11 @@ document.addEventListener("change", async (event) => {
   if (!preview || !(input instanceof HTMLInputElement) || input.type !== "file") return;
   const poster = form.elements.namedItem("poster");
   if (input === poster) {
-    // The therapist chose a still picture (or took theirs away): theirs replaces the frame.
+    // The therapist chose a still picture (or took theirs away): theirs replaces the frame,
+    // and a frame still being taken is dropped.
+    stillRequest += 1;
     delete poster.dataset.fromVideo;
-    preview.hidden = true;
-    preview.querySelector("[data-video-still-frame]").replaceChildren();
+    clearTakenStill(poster, preview);
     return;
   }
   if (input.name !== "file") return;
@@ -163,9 +165,14 @@ document.addEventListener("change", async (event) => {
   const file = input.files[0];
   if (!file || !file.type.startsWith("video/") || poster.files.length) return;
   if (typeof DataTransfer !== "function") return;
+  preview.dataset.state = "taking";
   const still = await frameOf(file);
   // Chosen again, or a still picture chosen meanwhile: this frame is no longer wanted.
-  if (!still || request !== stillRequest || poster.files.length) return;
+  if (request !== stillRequest) return;
+  if (!still || poster.files.length) {
+    preview.dataset.state = "none";
+    return;
+  }
   const transfer = new DataTransfer();
   transfer.items.add(new File([still.blob], "still-from-video.jpg", { type: "image/jpeg" }));
   poster.files = transfer.files;
@@ -174,4 +181,5 @@ document.addEventListener("change", async (event) => {
   still.canvas.setAttribute("aria-hidden", "true");
   preview.querySelector("[data-video-still-frame]").replaceChildren(still.canvas);
   preview.hidden = false;
+  preview.dataset.state = "taken";
 });
