@@ -431,7 +431,13 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", *([REHABIT_MEDIA_ORIGIN] if REHABIT_MEDIA_ORIGIN else [])],
-    "media-src": [CSP.SELF, *([REHABIT_MEDIA_ORIGIN] if REHABIT_MEDIA_ORIGIN else [])],
+    # blob: lets the upload form's script open the video just chosen (to take its still
+    # picture); a blob URL is only ever made by this page's own scripts, from local files.
+    "media-src": [
+        CSP.SELF,
+        "blob:",
+        *([REHABIT_MEDIA_ORIGIN] if REHABIT_MEDIA_ORIGIN else []),
+    ],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
