@@ -10,7 +10,8 @@ import io
 import re
 
 import pytest
-from django.db.models.functions import Length
+from django.db.models import TextField
+from django.db.models.functions import Cast, Length
 from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
@@ -50,7 +51,7 @@ def six_exercise_program(demo_clinic, settings, tmp_path):  # noqa: F811
     )
     by_length = (
         Exercise.objects.filter(clinic__isnull=True)
-        .annotate(text=Length("steps"))
+        .annotate(text=Length(Cast("steps", TextField())))  # the JSON list as text, any database
         .order_by("-text", "slug")
     )
     # The longest steps of the library, done one side at a time and with both legs.
