@@ -23,14 +23,15 @@ from tracker.services.prescribing import DosageSpec, prescription_add, program_c
 PASSWORD = "correct horse battery staple"
 
 # Property-based tests draw the same examples on every run and keep no example database, so
-# a failure seen once is seen everywhere. HYPOTHESIS_PROFILE=thorough explores far more.
+# a failure seen once is seen everywhere; ten examples a test keep the whole suite inside its
+# time budget. HYPOTHESIS_PROFILE=thorough explores far more.
 _HYPOTHESIS_COMMON = {
     "deadline": None,
     "database": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 }
 hypothesis_settings.register_profile(
-    "ci", max_examples=16, derandomize=True, print_blob=True, **_HYPOTHESIS_COMMON
+    "ci", max_examples=10, derandomize=True, print_blob=True, **_HYPOTHESIS_COMMON
 )
 hypothesis_settings.register_profile("thorough", max_examples=400, **_HYPOTHESIS_COMMON)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -256,18 +256,27 @@ CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 # --- Patient A's data ----------------------------------------------------------------------
 
 
+class Objects(dict):
+    """The ids a case's URL names, each made the first time a case asks for it.
+
+    The matrix runs every URL for every persona: making only what a URL names (a clinic's
+    picture, a staged import, an answered questionnaire) keeps each case's database small.
+    """
+
+    def __init__(self, makers: dict[str, Callable[[], Any]], **ready: Any) -> None:
+        super().__init__(ready)
+        self.makers = makers
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.makers[key]()
+        return value
+
+
 @pytest.fixture
-def objects(pat, pia, bob, alice, charlie, pat_program, settings, media_root) -> dict[str, Any]:
+def objects(pat, pia, bob, alice, charlie, pat_program, settings, media_root) -> Objects:
     settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "BPublicKey", "private-key"  # push on
     live_days(pat, 2)  # finished sessions and check-ins on the last two days
-    logo = io.BytesIO()
-    Image.new("RGB", (40, 20), (11, 83, 148)).save(logo, format="PNG")
-    logo.seek(0)
-    clinic_look_update(clinic=pat.clinic, accent_colour="#0b5394", logo=logo_prepare(logo))
     today = pat.local_today()
-    open_session = session_start(
-        patient=pat, client_id=uuid.uuid4(), pain_before=3, local_date=today
-    )
     own_exercise = Exercise.objects.create(
         clinic=pat.clinic, slug="clinic-move", name="Clinic move", category="strength",
         body_region="knee", steps=["Move."], default_reps=5,
@@ -276,45 +285,74 @@ def objects(pat, pia, bob, alice, charlie, pat_program, settings, media_root) ->
         program=pat_program, exercise=own_exercise,
         dosage=DosageSpec.from_exercise(own_exercise), valid_from=pat_program.start_date,
     )  # fmt: skip
-    small = io.BytesIO(picture(size=(64, 48)))
-    picture_of_it = exercise_media_add(
-        exercise=own_exercise, actor=alice,
-        upload=MediaUpload(file=small, alt_text="Step", upload_id=uuid.uuid4()),
-    )  # fmt: skip
     pat.invited_at = timezone.now() - timedelta(hours=1)  # an invitation on record
     pat.save(update_fields=["invited_at"])
     prescription = pat_program.prescriptions.order_by("pk").first()
-    measure = schedule(pat_program, "psfs")
-    answer_psfs(pat, measure, pat_program.start_date, [3, 4], occasion="start")
-    goal = goal_set(
-        patient=pat, therapist=alice, activity_key="a1", activity="Climb stairs", baseline=3,
-        target=7, target_date=today + timedelta(days=30),
-    )  # fmt: skip
-    return {
-        "measure_id": measure.pk,
-        "goal_id": goal.pk,
-        "today": today,
-        "session_client_id": str(open_session.client_id),
-        "patient_id": pat.pk,
-        "checkin_id": pat.checkins.order_by("-local_date").first().pk,
-        "flag_id": make_flag(pat).pk,
-        "program_id": pat_program.pk,
-        "prescription_id": prescription.pk,
-        "prescribed_id": prescription.pk,
-        "exercise_id": own_exercise.pk,
-        "media_id": picture_of_it.pk,
-        "variant": "thumbnail",
-        "slug": next(iter(EXPLANATIONS_BY_SLUG)),
-        "uidb64": "MA",  # invite-accept: a link that was never sent (user 0 never exists)
-        "token": "not-a-token",  # invite-accept and password-reset-confirm: a bad token
-        "therapist_id": bob.pk,  # two-factor reset: a therapist of the Demo Clinic
-        "request_id": deletion_request_create(patient=pat).pk,  # pat asked to delete their data
-        "staging_id": import_staging_create(
-            admin=alice, therapist=alice, texts={"patients": STAGED_PATIENTS}
-        ).pk,
-        "version": pat.clinic.logo_version,  # the Demo Clinic's logo
-        "digits": "0b5394",  # a readable accent
-    }
+
+    def logo_version() -> int:  # the Demo Clinic's logo
+        logo = io.BytesIO()
+        Image.new("RGB", (40, 20), (11, 83, 148)).save(logo, format="PNG")
+        logo.seek(0)
+        clinic_look_update(clinic=pat.clinic, accent_colour="#0b5394", logo=logo_prepare(logo))
+        return pat.clinic.logo_version
+
+    def open_session() -> str:
+        return str(
+            session_start(
+                patient=pat, client_id=uuid.uuid4(), pain_before=3, local_date=today
+            ).client_id
+        )
+
+    def picture_of_it() -> int:
+        small = io.BytesIO(picture(size=(64, 48)))
+        return exercise_media_add(
+            exercise=own_exercise, actor=alice,
+            upload=MediaUpload(file=small, alt_text="Step", upload_id=uuid.uuid4()),
+        ).pk  # fmt: skip
+
+    def measure() -> int:
+        scheduled = schedule(pat_program, "psfs")
+        answer_psfs(pat, scheduled, pat_program.start_date, [3, 4], occasion="start")
+        return scheduled.pk
+
+    def goal() -> int:
+        made["measure_id"]  # a goal is set on an activity the patient named
+        return goal_set(
+            patient=pat, therapist=alice, activity_key="a1", activity="Climb stairs", baseline=3,
+            target=7, target_date=today + timedelta(days=30),
+        ).pk  # fmt: skip
+
+    made = Objects(
+        {
+            "measure_id": measure,
+            "goal_id": goal,
+            "session_client_id": open_session,
+            "checkin_id": lambda: pat.checkins.order_by("-local_date").first().pk,
+            "flag_id": lambda: make_flag(pat).pk,
+            "media_id": picture_of_it,
+            # pat asked to delete their data
+            "request_id": lambda: deletion_request_create(patient=pat).pk,
+            "staging_id": lambda: (
+                import_staging_create(
+                    admin=alice, therapist=alice, texts={"patients": STAGED_PATIENTS}
+                ).pk
+            ),
+            "version": logo_version,
+        },
+        today=today,
+        patient_id=pat.pk,
+        program_id=pat_program.pk,
+        prescription_id=prescription.pk,
+        prescribed_id=prescription.pk,
+        exercise_id=own_exercise.pk,
+        variant="thumbnail",
+        slug=next(iter(EXPLANATIONS_BY_SLUG)),
+        uidb64="MA",  # invite-accept: a link that was never sent (user 0 never exists)
+        token="not-a-token",  # invite-accept and password-reset-confirm: a bad token
+        therapist_id=bob.pk,  # two-factor reset: a therapist of the Demo Clinic
+        digits="0b5394",  # a readable accent
+    )
+    return made
 
 
 def url_for(name: str, objects: dict[str, Any]) -> str:
